@@ -1,0 +1,1 @@
+"""Process and beneficiary evaluations and the closing decision (to come)."""

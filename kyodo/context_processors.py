@@ -1,0 +1,21 @@
+"""What every page's header needs: the navigation for the user's role."""
+
+from django.conf import settings
+from django.urls import reverse
+
+
+def navigation(request) -> dict:
+    user = request.user
+    items = []
+    if user.is_authenticated:
+        items.append(("dashboard", "ホーム", reverse("dashboard")))
+        items.append(("projects", "協働事業", reverse("projects:list")))
+        if user.has_perm("partners.add_partner"):
+            items.append(("partners", "パートナー", reverse("partners:list")))
+        elif user.partner_id:
+            items.append(
+                ("partners", "団体の情報", reverse("partners:detail", args=[user.partner_id]))
+            )
+        if user.is_staff:
+            items.append(("admin", "管理画面", reverse("admin:index")))
+    return {"nav_items": items, "city_name": settings.KYODO_CITY_NAME}

@@ -1,0 +1,160 @@
+"""The one form policy: every form in kyodo is built on these fields and base classes.
+
+- Text: zero-width characters are removed; control characters are refused with a message.
+- Numbers in yen accept full-width digits, separators and 円 (１２，０００円 → 12000).
+- Dates accept 和暦 and 西暦 in full or half width (令和7年4月1日, R7.4.1, 2025/4/1).
+- Edit forms carry the record's version so that a stale save is refused, not lost.
+"""
+
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from kyodo import fiscal
+from kyodo.text import has_control_chars, strip_invisible
+
+
+class CleanCharField(forms.CharField):
+    """A CharField that drops invisible characters and refuses control characters."""
+
+    def __init__(self, *args, multiline: bool | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.multiline = (
+            multiline if multiline is not None else isinstance(self.widget, forms.Textarea)
+        )
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = strip_invisible(value)
+            if has_control_chars(value.replace("\r\n", "\n"), multiline=self.multiline):
+                raise ValidationError(
+                    "表示できない制御文字が含まれています。文字を打ち直してください。",
+                    code="control_chars",
+                )
+        return super().to_python(value)
+
+
+class YenField(forms.IntegerField):
+    """An amount in whole yen; accepts full-width digits, commas, ¥ and 円."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        # One trillion yen is far beyond any city budget line; it also keeps SQLite safe.
+        kwargs["max_value"] = min(kwargs.get("max_value") or 10**12, 10**12)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("inputmode", "numeric")
+        self.widget.attrs.setdefault("autocomplete", "off")
+        self.error_messages["min_value"] = "0円以上の金額を入力してください。"
+
+    def widget_attrs(self, widget):
+        # A text box, so min/max/step number attributes would only confuse the browser.
+        return {}
+
+    def to_python(self, value):
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, int):
+            return value
+        try:
+            return fiscal.parse_yen(str(value))
+        except ValueError as exc:
+            raise ValidationError(str(exc), code="invalid") from exc
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return f"{value:,}"
+        return value
+
+
+class WarekiDateWidget(forms.TextInput):
+    def __init__(self, attrs=None):
+        super().__init__({"placeholder": "例: 令和7年4月1日 / R7.4.1 / 2025/4/1", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, date):
+            return fiscal.wareki_date(value)
+        return super().format_value(value)
+
+
+class WarekiDateField(forms.DateField):
+    """A date typed as 和暦 or 西暦, full or half width."""
+
+    widget = WarekiDateWidget
+
+    def to_python(self, value):
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, date):
+            return value
+        try:
+            return fiscal.parse_date(str(value))
+        except ValueError as exc:
+            raise ValidationError(str(exc), code="invalid") from exc
+
+
+def kyodo_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
+    """Map model fields to kyodo's form fields (used as Meta.formfield_callback)."""
+    if isinstance(db_field, models.DateField) and not isinstance(db_field, models.DateTimeField):
+        return db_field.formfield(form_class=WarekiDateField, **kwargs)
+    if isinstance(db_field, models.TextField) and not db_field.choices:
+        return db_field.formfield(
+            form_class=CleanCharField, widget=forms.Textarea(attrs={"rows": 4}), **kwargs
+        )
+    if isinstance(db_field, models.CharField) and not db_field.choices:
+        return db_field.formfield(form_class=CleanCharField, **kwargs)
+    return db_field.formfield(**kwargs)
+
+
+class KyodoModelForm(forms.ModelForm):
+    """Base of every model form: kyodo's fields for text, dates and yen."""
+
+    class Meta:
+        formfield_callback = kyodo_formfield
+
+
+class VersionedFormMixin(forms.Form):
+    """Carries the version the user started from, for optimistic locking."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if instance is not None and instance.pk is not None:
+            self.fields["version"].initial = instance.version
+        else:
+            self.fields["version"].required = False
+
+    def take_current_version(self, current_version: int) -> None:
+        """After a conflict: let the next save, made knowingly, replace the newer version."""
+        data = self.data.copy()
+        data[self.add_prefix("version")] = str(current_version)
+        self.data = data
+
+
+def conflict_rows(form: forms.ModelForm, current) -> list[tuple[str, str, str]]:
+    """After a conflict: (label, value saved by the other person, value this user typed)."""
+    rows = []
+    for name, typed in form.cleaned_data.items():
+        if name == "version" or not hasattr(current, name):
+            continue
+        saved = getattr(current, name)
+        if hasattr(saved, "all"):
+            saved, typed = set(saved.all()), set(typed or [])
+        if saved != typed:
+            rows.append((str(form.fields[name].label), _show(saved), _show(typed)))
+    return rows
+
+
+def _show(value) -> str:
+    if value is None or value == "":
+        return "（空欄）"
+    if isinstance(value, set):
+        return "、".join(sorted(str(v) for v in value)) or "（なし）"
+    if isinstance(value, date):
+        return fiscal.wareki_date(value)
+    return str(value)

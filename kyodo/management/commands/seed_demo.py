@@ -1,0 +1,529 @@
+"""Create demonstration data: departments, one user per role, partners and projects.
+
+Idempotent: a second run adds nothing. Refuses to run with DEBUG off, so that the demo
+passwords can never reach a production database.
+"""
+
+import random
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from kyodo import fiscal
+from kyodo.models import Department, User
+from partners.models import ActivityField, Partner
+from partners.services import partner_create
+from projects import services as project_services
+from projects.models import Fund, ImplementationForm, Project, Status
+from projects.policy import spec_for
+
+DEMO_PASSWORD = "kyodo-demo"
+SURNAMES = ["青木", "石井", "上田", "江口", "岡本"]
+TOWNS = ["東海岸北", "南湖", "柳島", "浜見平", "本村"]
+
+DEPARTMENTS = [
+    ("環境政策課", "環境部", 10),
+    ("市民自治推進課", "企画部", 20),
+    ("福祉政策課", "福祉部", 30),
+    ("子育て支援課", "こども育成部", 40),
+    ("文化生涯学習課", "文化生涯学習部", 50),
+    ("景観みどり課", "都市部", 60),
+    ("道路管理課", "建設部", 70),
+    ("防災対策課", "防災危機管理室", 80),
+    ("観光振興課", "経済部", 90),
+]
+
+USERS = [
+    # username, role, department, partner index, last name, first name
+    ("staff", User.Role.DEPARTMENT, "環境政策課", None, "浜田", "みどり"),
+    ("staff2", User.Role.DEPARTMENT, "福祉政策課", None, "松林", "健一"),
+    ("coordinator", User.Role.COORDINATOR, "市民自治推進課", None, "柳島", "さくら"),
+    ("partner", User.Role.PARTNER, None, 0, "南湖", "海斗"),
+    ("partner2", User.Role.PARTNER, None, 1, "香川", "由美"),
+    ("admin", User.Role.ADMIN, None, None, "管理", "担当"),
+]
+
+PARTNERS = [
+    (
+        "NPO法人 湘南なぎさネット",
+        "しょうなんなぎさねっと",
+        Partner.Kind.NPO,
+        ["環境の保全", "まちづくり"],
+        "海岸の清掃と海辺の生き物観察会",
+        "きれいな海岸を次の世代に手渡す。",
+        45,
+    ),
+    (
+        "茅ヶ崎子ども食堂ネットワーク",
+        "ちがさきこどもしょくどうねっとわーく",
+        Partner.Kind.CIVIC,
+        ["子どもの健全育成", "保健・医療・福祉"],
+        "子ども食堂の運営と学習支援",
+        "地域のどの子も、ひとりで食べなくていいまちに。",
+        30,
+    ),
+    (
+        "柳島地区自治会連合会",
+        "やなぎしまちくじちかいれんごうかい",
+        Partner.Kind.COMMUNITY,
+        ["地域安全", "災害救援"],
+        "防災訓練、見守り活動",
+        "住み慣れた地域で安心して暮らす。",
+        1200,
+    ),
+    (
+        "株式会社 湘南グリーンワークス",
+        "しょうなんぐりーんわーくす",
+        Partner.Kind.BUSINESS,
+        ["環境の保全", "経済活動の活性化"],
+        "公園の植栽管理、緑化の技術支援",
+        "技術で地域の緑を守る。",
+        25,
+    ),
+    (
+        "NPO法人 ちがさき福祉サポート",
+        "ちがさきふくしさぽーと",
+        Partner.Kind.NPO,
+        ["保健・医療・福祉"],
+        "高齢者の居場所づくり、移動支援",
+        "だれもが出かけられるまちへ。",
+        60,
+    ),
+    (
+        "えぼし岩ウォーキングクラブ",
+        "えぼしいわうぉーきんぐくらぶ",
+        Partner.Kind.CIVIC,
+        ["学術・文化・芸術・スポーツ", "保健・医療・福祉"],
+        "健康づくりのウォーキング",
+        "歩いて元気に、歩いてまちを知る。",
+        80,
+    ),
+    (
+        "茅ヶ崎国際交流の会",
+        "ちがさきこくさいこうりゅうのかい",
+        Partner.Kind.CIVIC,
+        ["国際協力", "社会教育"],
+        "外国人住民の日本語学習支援",
+        "ことばの壁をなくす。",
+        40,
+    ),
+    (
+        "NPO法人 湘南まちづくり工房",
+        "しょうなんまちづくりこうぼう",
+        Partner.Kind.NPO,
+        ["まちづくり", "観光"],
+        "商店街の活性化、まち歩きマップ",
+        "歩いて楽しいまちをつくる。",
+        20,
+    ),
+    (
+        "浜見平地区まちづくり協議会",
+        "はまみだいらちくまちづくりきょうぎかい",
+        Partner.Kind.COMMUNITY,
+        ["まちづくり", "地域安全"],
+        "団地の再生と地域の見守り",
+        "世代をこえて支え合う団地。",
+        300,
+    ),
+    (
+        "茅ヶ崎ジャズ文化の会",
+        "ちがさきじゃずぶんかのかい",
+        Partner.Kind.CIVIC,
+        ["学術・文化・芸術・スポーツ", "観光"],
+        "音楽イベントの企画",
+        "音楽でまちをつなぐ。",
+        35,
+    ),
+    (
+        "ちがさき子育てひろばの会",
+        "ちがさきこそだてひろばのかい",
+        Partner.Kind.CIVIC,
+        ["子どもの健全育成", "男女共同参画"],
+        "親子の居場所、子育て相談",
+        "子育てを地域みんなで。",
+        25,
+    ),
+    (
+        "NPO法人 湘南防災ボランティア",
+        "しょうなんぼうさいぼらんてぃあ",
+        Partner.Kind.NPO,
+        ["災害救援", "地域安全"],
+        "防災講座、避難所運営の訓練",
+        "災害に強い地域をつくる。",
+        50,
+    ),
+    (
+        "里山を守る会",
+        "さとやまをまもるかい",
+        Partner.Kind.CIVIC,
+        ["環境の保全", "社会教育"],
+        "里山の保全、自然観察会",
+        "身近な自然を残す。",
+        40,
+    ),
+    (
+        "湘南ITサポーターズ",
+        "しょうなんあいてぃーさぽーたーず",
+        Partner.Kind.CIVIC,
+        ["情報化社会", "市民活動の支援"],
+        "高齢者向けスマホ教室、団体のIT支援",
+        "だれも取り残さないデジタル化。",
+        15,
+    ),
+    (
+        "茅ヶ崎商工会議所青年部",
+        "ちがさきしょうこうかいぎしょせいねんぶ",
+        Partner.Kind.BUSINESS,
+        ["経済活動の活性化", "観光"],
+        "地域のお祭り、産業まつりの運営",
+        "地域の商いを元気に。",
+        90,
+    ),
+    (
+        "鶴嶺地区社会福祉協議会",
+        "つるみねちくしゃかいふくしきょうぎかい",
+        Partner.Kind.COMMUNITY,
+        ["保健・医療・福祉"],
+        "地域の支え合い活動、サロン運営",
+        "となり近所で支え合う。",
+        150,
+    ),
+    (
+        "NPO法人 海辺の学校",
+        "うみべのがっこう",
+        Partner.Kind.NPO,
+        ["社会教育", "子どもの健全育成", "環境の保全"],
+        "子どもの海の体験学習",
+        "海から学ぶ子どもを育てる。",
+        28,
+    ),
+    (
+        "ちがさき読み聞かせの会",
+        "ちがさきよみきかせのかい",
+        Partner.Kind.CIVIC,
+        ["社会教育", "子どもの健全育成"],
+        "図書館や学校での読み聞かせ",
+        "本と出会う楽しさを。",
+        22,
+    ),
+    (
+        "湘南サイクルまちづくり",
+        "しょうなんさいくるまちづくり",
+        Partner.Kind.CIVIC,
+        ["まちづくり", "地域安全"],
+        "自転車の安全教室、サイクルマップ",
+        "自転車で暮らしやすいまち。",
+        18,
+    ),
+    (
+        "小出川の自然を愛する会",
+        "こいでがわのしぜんをあいするかい",
+        Partner.Kind.CIVIC,
+        ["環境の保全"],
+        "河川の清掃、彼岸花の保全",
+        "川辺の景観を守る。",
+        55,
+    ),
+]
+
+THEMES = {
+    ImplementationForm.ITAKU: [
+        "海岸清掃ボランティアの受付・調整業務",
+        "高齢者の居場所運営業務",
+        "日本語学習支援教室の運営",
+        "子育てひろばの運営",
+        "スマホ相談会の実施業務",
+        "環境学習講座の企画運営",
+    ],
+    ImplementationForm.SHITEI: [
+        "市民活動サポートセンターの管理運営",
+        "浜見平地区集会所の管理運営",
+        "里山公園休憩棟の管理運営",
+    ],
+    ImplementationForm.JIGYO_KYORYOKU: [
+        "海岸の里親（アダプト）活動",
+        "小出川の河川美化",
+        "公園の花壇づくり",
+        "通学路の見守り活動",
+        "地域防災マップの作成",
+        "まち歩きマップの作成",
+        "子ども食堂への食材提供の仕組みづくり",
+    ],
+    ImplementationForm.JIKKO_IINKAI: [
+        "茅ヶ崎海岸グリーンフェスタ",
+        "市民活動フェスティバル",
+        "ジャズの日コンサート",
+    ],
+    ImplementationForm.KYOSAI: [
+        "防災講演会",
+        "環境フォーラム",
+        "子育て応援フェア",
+        "国際交流の集い",
+    ],
+    ImplementationForm.HOJO: [
+        "地域の見守りサロン",
+        "親子の読み聞かせ会",
+        "自然観察会",
+        "自転車安全教室",
+        "外国人住民のための生活相談会",
+    ],
+    ImplementationForm.KOEN: [
+        "海辺のクリーンアップ大会",
+        "ウォーキング大会",
+        "市民音楽祭",
+        "子ども将棋大会",
+    ],
+}
+
+FORM_DEPARTMENTS = {
+    ImplementationForm.ITAKU: ["環境政策課", "福祉政策課", "子育て支援課", "文化生涯学習課"],
+    ImplementationForm.SHITEI: ["市民自治推進課", "景観みどり課", "文化生涯学習課"],
+    ImplementationForm.JIGYO_KYORYOKU: ["環境政策課", "景観みどり課", "道路管理課", "防災対策課"],
+    ImplementationForm.JIKKO_IINKAI: ["環境政策課", "市民自治推進課", "観光振興課"],
+    ImplementationForm.KYOSAI: ["防災対策課", "環境政策課", "子育て支援課", "福祉政策課"],
+    ImplementationForm.HOJO: ["市民自治推進課", "福祉政策課", "環境政策課"],
+    ImplementationForm.KOEN: ["観光振興課", "文化生涯学習課", "環境政策課", "福祉政策課"],
+}
+
+
+class Command(BaseCommand):
+    help = "デモ用のデータ（所管課、各役割の利用者、パートナー、協働事業）を作ります。"
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "DEBUG が無効なため中止しました。デモ用のパスワードを本番に入れないためです。"
+            )
+        with transaction.atomic():
+            departments = self._departments()
+            partners = self._partners()
+            users = self._users(departments, partners)
+            created = self._projects(departments, partners, users)
+        self.stdout.write(self.style.SUCCESS(f"デモデータ: 協働事業を{created}件追加しました。"))
+        self.stdout.write("ログインできるデモ用の利用者（パスワードはすべて kyodo-demo）:")
+        for username, role, dept, partner_index, *_ in USERS:
+            where = dept or (PARTNERS[partner_index][0] if partner_index is not None else "")
+            self.stdout.write(f"  {username:<12} {role.label}{'・' + where if where else ''}")
+
+    def _departments(self) -> dict[str, Department]:
+        result = {}
+        for name, bureau, order in DEPARTMENTS:
+            result[name], _ = Department.objects.get_or_create(
+                name=name, defaults={"bureau": bureau, "sort_order": order}
+            )
+        return result
+
+    def _partners(self) -> list[Partner]:
+        fields = {f.name: f for f in ActivityField.objects.all()}
+        result = []
+        for index, (name, kana, kind, field_names, themes, mission, members) in enumerate(PARTNERS):
+            partner = Partner.objects.filter(name=name).first()
+            if partner is None:
+                partner = partner_create(
+                    by=None,
+                    data={
+                        "name": name,
+                        "name_kana": kana,
+                        "kind": kind,
+                        "representative": f"代表 {SURNAMES[index % 5]}",
+                        "postal_code": f"253-00{10 + index}",
+                        "address": f"茅ヶ崎市{TOWNS[index % 5]}{index + 1}-{index + 2}",
+                        "phone": f"0467-{80 + index:02d}-{1000 + index * 37:04d}",
+                        "email": f"info{index + 1}@example.jp",
+                        "mission": mission,
+                        "themes": themes,
+                        "track_record": (
+                            f"{2010 + index % 10}年から活動。{themes}に取り組んできました。"
+                        ),
+                        "member_count": members,
+                        "founded_year": 2000 + index,
+                    },
+                    activity_fields=[fields[n] for n in field_names if n in fields],
+                )
+            result.append(partner)
+        return result
+
+    def _users(self, departments, partners) -> dict[str, User]:
+        result = {}
+        for username, role, dept, partner_index, last, first in USERS:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User(
+                    username=username,
+                    role=role,
+                    department=departments.get(dept) if dept else None,
+                    partner=partners[partner_index] if partner_index is not None else None,
+                    last_name=last,
+                    first_name=first,
+                    email=f"{username}@example.jp",
+                    is_staff=role == User.Role.ADMIN,
+                    is_superuser=role == User.Role.ADMIN,
+                )
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            result[username] = user
+        return result
+
+    def _projects(self, departments, partners, users) -> int:
+        if Project.objects.filter(title__startswith="【デモ】").exists():
+            return 0
+        rng = random.Random(20251)
+        this_year = fiscal.current_fiscal_year()
+        years = list(range(this_year - 5, this_year + 1))
+        statuses = [Status.COMPLETED, Status.COMPLETED, Status.EVALUATING, Status.ACTIVE]
+        fund = Fund.objects.order_by("pk").first()
+        creators = {d.pk: None for d in departments.values()}
+        creators[departments["環境政策課"].pk] = users["staff"]
+        creators[departments["福祉政策課"].pk] = users["staff2"]
+        created = []
+        plan = []
+        for form, titles in THEMES.items():
+            for i, title in enumerate(titles):
+                for year in rng.sample(years, k=2):
+                    plan.append((form, title, year, i))
+        # Make sure both demo partners and the demo department share several projects.
+        for n, (form, title, year, i) in enumerate(sorted(plan, key=lambda p: (p[2], p[0], p[1]))):
+            dept_name = FORM_DEPARTMENTS[form][(i + n) % len(FORM_DEPARTMENTS[form])]
+            department = departments[dept_name]
+            start, end = fiscal.fiscal_year_bounds(year)
+            if year < this_year:
+                status = statuses[n % len(statuses)] if year < this_year - 1 else Status.ACTIVE
+            else:
+                status = [Status.DRAFT, Status.SUBMITTED, Status.APPROVED, Status.ACTIVE][n % 4]
+            project = project_services.project_create(
+                by=creators[department.pk] or users["admin"],
+                data={
+                    "title": f"【デモ】{title}",
+                    "fiscal_year": year,
+                    "department": department,
+                    "implementation_form": form,
+                    "purpose": f"{title}を通じて、市民と市がいっしょに地域の課題に取り組む。",
+                    "content": f"{title}を年間を通じて行う。準備会議、実施、振り返りの会を持つ。",
+                    "beneficiaries": "市民、とくに地域の子どもと高齢者",
+                    "expected_effect": "参加者の増加と、地域のつながりの強まり。",
+                    "start_date": start,
+                    "end_date": end if form != ImplementationForm.SHITEI else date(year + 4, 3, 31),
+                    "budget": None
+                    if form == ImplementationForm.KOEN
+                    else rng.randrange(10, 500) * 10_000,
+                    "status": status,
+                },
+                detail_data=self._detail(form, title, year, fund, rng),
+            )
+            role = spec_for(form).partner_role
+            count = 2 if form in (ImplementationForm.JIKKO_IINKAI, ImplementationForm.KYOSAI) else 1
+            chosen = [partners[(n * 3 + k) % len(partners)] for k in range(count)]
+            if dept_name == "環境政策課" and n % 2 == 0:
+                chosen[0] = partners[0]  # the demo "partner" works with the demo "staff"
+            if n % 7 == 3 and partners[1] not in chosen:
+                chosen.append(partners[1])
+            for partner in dict.fromkeys(chosen):
+                project_services.project_add_partner(
+                    project=project, by=project.created_by, partner=partner, role=role
+                )
+            created.append(project)
+        self._growth_and_comments(created, users)
+        return len(created)
+
+    def _detail(self, form, title, year, fund, rng) -> dict:
+        start, _ = fiscal.fiscal_year_bounds(year)
+        event_day = start + timedelta(days=rng.randrange(30, 300))
+        return {
+            ImplementationForm.ITAKU: {
+                "contract_method": "プロポーザル方式による随意契約",
+                "specification": f"{title}の企画、運営、報告書の作成。",
+                "proposal_in_spec": True,
+                "proposal_summary": "団体が提案した参加者の集め方と振り返りの会を仕様に入れた。",
+                "consultation_plan": "毎月1回の定例会議と、半年ごとの振り返り。",
+            },
+            ImplementationForm.SHITEI: {
+                "facility_name": title.replace("の管理運営", ""),
+                "designation_start": start,
+                "designation_end": date(year + 4, 3, 31),
+                "management_standard": "開館は9時から21時。利用者アンケートを年1回行う。",
+            },
+            ImplementationForm.JIGYO_KYORYOKU: {
+                "is_adopt_program": "里親" in title or "美化" in title,
+                "adopt_place_kind": "river"
+                if "河川" in title
+                else ("park" if "公園" in title else ""),
+                "adopt_place": "小出川沿い" if "河川" in title else "",
+                "city_lends_goods": True,
+                "city_pays_insurance": True,
+                "city_publicises": True,
+                "city_provides": "活動場所の情報と、ごみ袋・軍手の提供。",
+            },
+            ImplementationForm.JIKKO_IINKAI: {
+                "committee_name": f"{title}実行委員会",
+                "members": "委員長 市民活動団体代表\n副委員長 自治会連合会\n委員 市担当課長",
+                "cost_sharing": "会場費は市、出演者への謝礼は実行委員会の協賛金でまかなう。",
+                "role_sharing": "企画は委員会全体、広報は市、当日運営は団体。",
+            },
+            ImplementationForm.KYOSAI: {
+                "event_name": title,
+                "event_date": event_day,
+                "venue": "茅ヶ崎市役所 分庁舎 コミュニティホール",
+                "co_organisers": "茅ヶ崎市\n共催団体",
+            },
+            ImplementationForm.HOJO: {
+                "amount": rng.randrange(5, 30) * 10_000,
+                "fund": fund,
+                "decision_date": start + timedelta(days=45),
+                "decision_number": f"茅市自第{rng.randrange(100, 999)}号",
+            },
+            ImplementationForm.KOEN: {
+                "event_name": title,
+                "event_date": event_day,
+                "venue": "サザンビーチちがさき",
+                "approval_date": event_day - timedelta(days=40),
+                "approval_number": f"茅観第{rng.randrange(100, 999)}号",
+            },
+        }[form]
+
+    def _growth_and_comments(self, projects: list[Project], users) -> None:
+        # A subsidy that grew into a 事業協力 next year: the path the guideline hopes for.
+        hojo = next(p for p in projects if p.implementation_form == ImplementationForm.HOJO)
+        grown = project_services.project_create(
+            by=users["staff"],
+            data={
+                "title": "【デモ】自然観察会の定例化（補助から事業協力へ）",
+                "fiscal_year": min(hojo.fiscal_year + 1, fiscal.current_fiscal_year()),
+                "department": users["staff"].department,
+                "implementation_form": ImplementationForm.JIGYO_KYORYOKU,
+                "purpose": "補助で始まった自然観察会を、市と団体の協定にもとづく定例の事業にする。",
+                "content": "月1回の観察会と、年1回の報告会。",
+                "status": Status.DRAFT,
+                "origin": hojo,
+            },
+            detail_data={"city_publicises": True, "city_pays_insurance": True},
+        )
+        project_services.project_add_partner(
+            project=grown,
+            by=users["staff"],
+            partner=hojo.project_partners.first().partner,
+            role=spec_for(grown.implementation_form).partner_role,
+        )
+        project_services.comment_add(
+            project=grown,
+            by=users["coordinator"],
+            body="補助からの発展、よい流れです。協定書の役割分担では、保険の負担を明記してください。",
+        )
+        staff_project = next(p for p in projects if p.department_id == users["staff"].department_id)
+        project_services.comment_add(
+            project=staff_project,
+            by=users["coordinator"],
+            body="協議の場の記録を残しておくと、評価のときに役立ちます。",
+        )
+        project_services.project_update(
+            project=staff_project,
+            by=users["staff"],
+            expected_version=staff_project.version,
+            data={"expected_effect": "参加者を前年より2割増やし、新しい担い手を5人得る。"},
+            detail_data={},
+        )
+        archived = projects[-1]
+        project_services.project_archive(
+            project=archived, by=users["admin"], reason="重複して登録したため（デモ）"
+        )

@@ -1,0 +1,88 @@
+"""People: departments (所管課) and users with one role each."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class Department(models.Model):
+    """A city department (所管課) and the bureau (部局) it belongs to."""
+
+    name = models.CharField("課名", max_length=100, unique=True)
+    bureau = models.CharField("部局", max_length=100, help_text="例: 環境部、市民自治推進部")
+    sort_order = models.PositiveSmallIntegerField(
+        "並び順", default=100, help_text="一覧やプルダウンでの表示順。小さいほど上に出ます。"
+    )
+    is_active = models.BooleanField(
+        "使用中", default=True, help_text="組織改編で無くなった課は外します（記録は残ります）。"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "所管課"
+        verbose_name_plural = "所管課"
+        ordering = ["sort_order", "bureau", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who logs in, with exactly one role."""
+
+    class Role(models.TextChoices):
+        DEPARTMENT = "department", "各課職員"
+        COORDINATOR = "coordinator", "市民自治推進課"
+        PARTNER = "partner", "パートナー"
+        ADMIN = "admin", "管理者"
+
+    role = models.CharField("役割", max_length=20, choices=Role.choices, default=Role.DEPARTMENT)
+    department = models.ForeignKey(
+        Department,
+        verbose_name="所属課",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text="各課職員は必須。市民自治推進課の職員も所属課を設定できます。",
+    )
+    partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name="所属団体",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text="パートナーの利用者だけが設定します。",
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = "利用者"
+        verbose_name_plural = "利用者"
+        ordering = ["username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=["department", "coordinator", "partner", "admin"]),
+                name="kyodo_user_role_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role="department") | models.Q(department__isnull=False),
+                name="kyodo_user_department_staff_has_department",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    (models.Q(role="partner") & models.Q(partner__isnull=False))
+                    | (~models.Q(role="partner") & models.Q(partner__isnull=True))
+                ),
+                name="kyodo_user_partner_iff_partner_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        full = f"{self.last_name} {self.first_name}".strip()
+        return full or self.username

@@ -1,0 +1,45 @@
+"""Errors and helpers that every app's services share."""
+
+from django.db import models
+from django.db.models import F
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the action; the message is shown to the user."""
+
+
+class ConflictError(DomainError):
+    """Someone else saved the record after this user started editing it."""
+
+    def __init__(self, current: models.Model):
+        self.current = current
+        super().__init__(
+            "あなたが編集を始めた後に、ほかの人がこの記録を更新しました。"
+            "入力した内容はそのまま残しています。下の最新の内容と見比べてから、もう一度保存してください。"
+        )
+
+
+def save_with_version(
+    instance: models.Model, *, expected_version: int, by, reason: str = ""
+) -> None:
+    """Save instance only if nobody saved it since expected_version; bump the version.
+
+    Must run inside a transaction: the version is claimed first with a conditional UPDATE,
+    so two concurrent saves cannot both pass.
+    """
+    model = type(instance)
+    claimed = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
+        version=F("version") + 1
+    )
+    if not claimed:
+        raise ConflictError(model._default_manager.get(pk=instance.pk))
+    instance.version = expected_version + 1
+    record_history_author(instance, by=by, reason=reason)
+    instance.save()
+
+
+def record_history_author(instance: models.Model, *, by, reason: str = "") -> None:
+    """Tell django-simple-history who makes the next save and why."""
+    instance._history_user = by
+    if reason:
+        instance._change_reason = reason

@@ -1,0 +1,47 @@
+"""The dashboard: each role's starting page."""
+
+from django.db.models import Count
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from kyodo import fiscal
+from kyodo.rules import is_coordinator, is_department_staff, is_partner_user
+from projects.models import Project, Status
+
+
+def _status_counts(queryset) -> list[tuple[str, str, int]]:
+    counts = dict(queryset.values_list("status").annotate(n=Count("pk")).order_by())
+    return [(value, label, counts.get(value, 0)) for value, label in Status.choices]
+
+
+@require_GET
+def dashboard(request):
+    user = request.user
+    if not user.is_authenticated:
+        return render(request, "kyodo/welcome.html")
+    year = fiscal.current_fiscal_year()
+    visible = Project.objects.visible_to(user).active()
+    context = {"year": year}
+    if is_department_staff(user):
+        mine = visible.filter(department_id=user.department_id)
+        context.update(
+            heading=f"{user.department.name}の協働事業",
+            status_counts=_status_counts(mine.filter(fiscal_year=year)),
+            projects=mine.for_list().order_by("-updated_at")[:10],
+            list_query=f"department={user.department_id}",
+        )
+    elif is_partner_user(user):
+        context.update(
+            heading=f"{user.partner.name}が参加している協働事業",
+            projects=visible.for_list().order_by("-fiscal_year", "title")[:20],
+        )
+    else:
+        context.update(
+            heading="すべての課の協働事業",
+            status_counts=_status_counts(visible.filter(fiscal_year=year)),
+            projects=visible.for_list().order_by("-updated_at")[:10],
+            submitted=visible.filter(status=Status.SUBMITTED).for_list()[:10]
+            if is_coordinator(user)
+            else None,
+        )
+    return render(request, "kyodo/dashboard.html", context)

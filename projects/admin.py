@@ -1,0 +1,27 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from projects.models import Fund, Project, ProjectPartner
+
+
+@admin.register(Fund)
+class FundAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "is_active"]
+    search_fields = ["name"]
+
+
+class ProjectPartnerInline(admin.TabularInline):
+    model = ProjectPartner
+    extra = 0
+    autocomplete_fields = ["partner"]
+
+
+@admin.register(Project)
+class ProjectAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "fiscal_year", "department", "implementation_form", "status"]
+    list_filter = ["fiscal_year", "implementation_form", "status", "department"]
+    list_select_related = ["department"]
+    search_fields = ["title"]
+    raw_id_fields = ["origin"]
+    readonly_fields = ["version", "archived_at", "archive_reason", "created_by"]
+    inlines = [ProjectPartnerInline]

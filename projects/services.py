@@ -1,0 +1,127 @@
+"""Writes to projects: every change goes through one of these functions."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from kyodo.services import DomainError, record_history_author, save_with_version
+from kyodo.text import search_index
+from partners.models import Partner
+from projects.models import Comment, FormDetail, Project, ProjectPartner
+from projects.policy import spec_for
+
+
+def project_detail(project: Project) -> FormDetail | None:
+    """The facts special to the project's current 実施形態, if entered."""
+    model = spec_for(project.implementation_form).detail_model
+    return model.objects.filter(project=project).first()
+
+
+def _index(project: Project) -> str:
+    return search_index(
+        project.title,
+        project.purpose,
+        project.content,
+        project.beneficiaries,
+        project.expected_effect,
+    )
+
+
+def _save_detail(project: Project, detail_data: dict, *, by) -> None:
+    model = spec_for(project.implementation_form).detail_model
+    detail = model.objects.filter(project=project).first() or model(project=project)
+    changed = detail._state.adding or any(
+        getattr(detail, name) != value for name, value in detail_data.items()
+    )
+    if not changed:
+        return
+    for name, value in detail_data.items():
+        setattr(detail, name, value)
+    record_history_author(detail, by=by)
+    detail.save()
+
+
+@transaction.atomic
+def project_create(*, by, data: dict, detail_data: dict) -> Project:
+    """Record a new project as a draft of the user's department."""
+    project = Project(**data, created_by=by)
+    if project.department_id is None:
+        project.department_id = by.department_id
+    if project.department_id is None:
+        raise DomainError("所管課を選んでください。")
+    project.search_index = _index(project)
+    record_history_author(project, by=by, reason="登録")
+    project.save()
+    _save_detail(project, detail_data, by=by)
+    return project
+
+
+@transaction.atomic
+def project_update(
+    *, project: Project, by, expected_version: int, data: dict, detail_data: dict
+) -> Project:
+    """Save an edit unless someone else saved the project since the user loaded it."""
+    if project.is_archived:
+        raise DomainError("アーカイブされた事業は編集できません。先に元に戻してください。")
+    for name, value in data.items():
+        setattr(project, name, value)
+    project.search_index = _index(project)
+    save_with_version(project, expected_version=expected_version, by=by)
+    _save_detail(project, detail_data, by=by)
+    return project
+
+
+@transaction.atomic
+def project_archive(*, project: Project, by, reason: str) -> Project:
+    """Take a project out of the lists without deleting anything."""
+    if project.is_archived:
+        raise DomainError("この事業はすでにアーカイブされています。")
+    if not reason.strip():
+        raise DomainError("アーカイブする理由を書いてください。")
+    project.archived_at = timezone.now()
+    project.archive_reason = reason.strip()
+    record_history_author(project, by=by, reason=f"アーカイブ: {reason.strip()}")
+    project.save(update_fields=["archived_at", "archive_reason", "updated_at"])
+    return project
+
+
+@transaction.atomic
+def project_restore(*, project: Project, by) -> Project:
+    """Bring an archived project back into the lists."""
+    if not project.is_archived:
+        raise DomainError("この事業はアーカイブされていません。")
+    project.archived_at = None
+    project.archive_reason = ""
+    record_history_author(project, by=by, reason="アーカイブから戻す")
+    project.save(update_fields=["archived_at", "archive_reason", "updated_at"])
+    return project
+
+
+@transaction.atomic
+def project_add_partner(
+    *, project: Project, by, partner: Partner, role: str, note: str = ""
+) -> ProjectPartner:
+    """Add a partner to a project with its role."""
+    if partner.is_archived:
+        raise DomainError("アーカイブされた団体は追加できません。")
+    link = ProjectPartner(project=project, partner=partner, role=role, note=note)
+    record_history_author(link, by=by)
+    try:
+        with transaction.atomic():
+            link.save()
+    except IntegrityError as exc:
+        raise DomainError(f"{partner.name} はすでにこの事業のパートナーです。") from exc
+    return link
+
+
+@transaction.atomic
+def project_remove_partner(*, link: ProjectPartner, by) -> None:
+    """Remove a partner from a project (the history keeps that it was there)."""
+    record_history_author(link, by=by)
+    link.delete()
+
+
+def comment_add(*, project: Project, by, body: str) -> Comment:
+    """Leave a remark on a project."""
+    if not body.strip():
+        raise DomainError("コメントを入力してください。")
+    return Comment.objects.create(project=project, author=by, body=body.strip())

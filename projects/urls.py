@@ -1,0 +1,24 @@
+from django.urls import path
+
+from projects import views
+
+app_name = "projects"
+
+urlpatterns = [
+    path("", views.project_list, name="list"),
+    path("export.<str:fmt>", views.project_export, name="export"),
+    path("new/", views.project_choose_form, name="choose_form"),
+    path("new/<str:form_code>/", views.project_create, name="create"),
+    path("detail-fields/", views.project_detail_fields, name="detail_fields"),
+    path("<int:pk>/", views.project_detail, name="detail"),
+    path("<int:pk>/edit/", views.project_edit, name="edit"),
+    path("<int:pk>/archive/", views.project_archive, name="archive"),
+    path("<int:pk>/restore/", views.project_restore, name="restore"),
+    path("<int:pk>/partners/add/", views.project_partner_add, name="partner_add"),
+    path(
+        "<int:pk>/partners/<int:link_pk>/remove/",
+        views.project_partner_remove,
+        name="partner_remove",
+    ),
+    path("<int:pk>/comments/", views.project_comment, name="comment"),
+]
