@@ -82,7 +82,10 @@ def history_entries(*querysets: models.QuerySet) -> list[Entry]:
         elif row.history_type == "+" and model._meta.model_name == "projectpartner":
             changes.append(Change(label="対象", old="", new=str(row.instance)))
         previous[key] = row
+        action = _ACTIONS.get(row.history_type, row.history_type)
         reason = row.history_change_reason or ""
+        if reason == action:
+            reason = ""
         if row.history_type == "~" and not changes and not reason:
             continue
         who = row.history_user.display_name if row.history_user else "（システム）"
@@ -91,7 +94,7 @@ def history_entries(*querysets: models.QuerySet) -> list[Entry]:
                 when=row.history_date,
                 who=who,
                 record=str(model._meta.verbose_name),
-                action=_ACTIONS.get(row.history_type, row.history_type),
+                action=action,
                 reason=reason,
                 changes=changes,
             )
