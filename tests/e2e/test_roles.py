@@ -18,7 +18,8 @@ def test_it_walks_each_role_through_its_main_pages(
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     check_page(f"{username}-dashboard")
 
-    page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="協働事業", exact=True).click()
+    nav = page.get_by_role("navigation", name="メインメニュー")
+    nav.get_by_role("link", name="協働事業", exact=True).click()
     expect(page.get_by_role("heading", name="協働事業の一覧")).to_be_visible()
     check_page(f"{username}-project-list")
 
@@ -26,7 +27,6 @@ def test_it_walks_each_role_through_its_main_pages(
     expect(page).to_have_url(re.compile(r"/projects/\d+/$"))
     check_page(f"{username}-project-detail")
 
-    nav = page.get_by_role("navigation", name="メインメニュー")
     if username.startswith("partner"):
         nav.get_by_role("link", name="団体の情報", exact=True).click()
         check_page(f"{username}-partner-profile")
