@@ -1,0 +1,183 @@
+"""Every named URL × every role: the status each must give (STYLE.md's one matrix).
+
+A new URL that is not in MATRIX makes test_it_covers_every_named_url fail, so nothing can be
+added without deciding who may reach it. Objects are always someone's: `project` belongs to
+staff's department and partner's organisation; partner2 and staff2 belong elsewhere.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from tests.factories import PartnerFactory, ProjectFactory, ProjectPartnerFactory
+
+ROLES = ["anonymous", "staff", "staff2", "coordinator", "partner", "partner2", "admin"]
+
+
+def _statuses(anonymous, staff, staff2, coordinator, partner, partner2, admin):
+    return dict(zip(ROLES, [anonymous, staff, staff2, coordinator, partner, partner2, admin]))
+
+
+LOGIN = 302
+# (url name, method, how to build args/data from the world, expected status per role)
+MATRIX = [
+    ("dashboard", "get", None, _statuses(200, 200, 200, 200, 200, 200, 200)),
+    ("login", "get", None, _statuses(200, 302, 302, 302, 302, 302, 302)),
+    ("logout", "post", None, _statuses(302, 302, 302, 302, 302, 302, 302)),
+    ("password_change", "get", None, _statuses(LOGIN, 200, 200, 200, 200, 200, 200)),
+    ("password_change_done", "get", None, _statuses(LOGIN, 200, 200, 200, 200, 200, 200)),
+    ("projects:list", "get", None, _statuses(LOGIN, 200, 200, 200, 200, 200, 200)),
+    ("projects:export", "get", "csv", _statuses(LOGIN, 200, 200, 200, 403, 403, 200)),
+    ("projects:choose_form", "get", None, _statuses(LOGIN, 200, 200, 403, 403, 403, 200)),
+    ("projects:create", "get", "form", _statuses(LOGIN, 200, 200, 403, 403, 403, 200)),
+    ("projects:detail_fields", "get", "fields", _statuses(LOGIN, 200, 200, 403, 403, 403, 200)),
+    (
+        "projects:detail_fields",
+        "get",
+        "fields_of_project",
+        _statuses(LOGIN, 200, 403, 403, 403, 404, 200),
+    ),
+    ("projects:detail", "get", "project", _statuses(LOGIN, 200, 200, 200, 200, 404, 200)),
+    ("projects:edit", "get", "project", _statuses(LOGIN, 200, 403, 403, 403, 404, 200)),
+    ("projects:archive", "get", "project", _statuses(LOGIN, 200, 403, 403, 403, 404, 200)),
+    ("projects:restore", "post", "archived", _statuses(LOGIN, 302, 403, 403, 403, 404, 302)),
+    ("projects:partner_add", "post", "add", _statuses(LOGIN, 302, 403, 403, 403, 404, 302)),
+    ("projects:partner_remove", "get", "link", _statuses(LOGIN, 200, 403, 403, 403, 404, 200)),
+    ("projects:comment", "post", "comment", _statuses(LOGIN, 302, 403, 302, 403, 404, 302)),
+    ("partners:list", "get", None, _statuses(LOGIN, 200, 200, 200, 200, 200, 200)),
+    ("partners:create", "get", None, _statuses(LOGIN, 200, 200, 200, 403, 403, 200)),
+    ("partners:detail", "get", "partner", _statuses(LOGIN, 200, 200, 200, 200, 404, 200)),
+    ("partners:edit", "get", "partner", _statuses(LOGIN, 200, 200, 200, 200, 404, 200)),
+    ("partners:archive", "get", "partner", _statuses(LOGIN, 403, 403, 200, 403, 404, 200)),
+    (
+        "partners:restore",
+        "post",
+        "archived_partner",
+        _statuses(LOGIN, 403, 403, 302, 404, 404, 302),
+    ),
+]
+
+
+def _request(world: dict, name: str, kind: str | None):
+    """(path, data) for one row of the matrix."""
+    project, link = world["project"], world["link"]
+    if kind is None:
+        return reverse(name), {}
+    if kind == "csv":
+        return reverse(name, args=["csv"]), {}
+    if kind == "form":
+        return reverse(name, args=["itaku"]), {}
+    if kind == "fields":
+        return reverse(name), {"implementation_form": "hojo"}
+    if kind == "fields_of_project":
+        return reverse(name), {"implementation_form": "hojo", "project": project.pk}
+    if kind == "project":
+        return reverse(name, args=[project.pk]), {}
+    if kind == "archived":
+        return reverse(name, args=[world["archived"].pk]), {}
+    if kind == "add":
+        return reverse(name, args=[project.pk]), {
+            "partner": world["spare_partner"].pk,
+            "role": "agreement",
+        }
+    if kind == "link":
+        return reverse(name, args=[project.pk, link.pk]), {}
+    if kind == "comment":
+        return reverse(name, args=[project.pk]), {"body": "よい取り組みです。"}
+    if kind == "partner":
+        return reverse(name, args=[world["partner_org"].pk]), {}
+    if kind == "archived_partner":
+        return reverse(name, args=[world["archived_partner"].pk]), {}
+    raise AssertionError(kind)
+
+
+@pytest.fixture
+def world(personas, project, other_project, partner_org, department):
+    archived = ProjectFactory(title="アーカイブ済みの事業", department=department)
+    ProjectPartnerFactory(project=archived, partner=partner_org)
+    archived.archived_at = timezone.now()
+    archived.save()
+    archived_partner = PartnerFactory(name="解散した団体", archived_at=timezone.now())
+    return {
+        "personas": personas,
+        "project": project,
+        "link": project.project_partners.get(),
+        "archived": archived,
+        "partner_org": partner_org,
+        "spare_partner": PartnerFactory(name="新しく加わる団体"),
+        "archived_partner": archived_partner,
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("name", "method", "kind", "expected"),
+    MATRIX,
+    ids=[f"{row[0]}-{row[2] or 'plain'}" for row in MATRIX],
+)
+def test_it_gives_each_role_the_status_it_must(client, world, role, name, method, kind, expected):
+    user = world["personas"][role]
+    if user is not None:
+        client.force_login(user)
+    path, data = _request(world, name, kind)
+    response = getattr(client, method)(path, data)
+    assert response.status_code == expected[role], f"{role} {method.upper()} {path}"
+    if expected[role] == LOGIN and role == "anonymous" and name not in ("logout",):
+        assert response["Location"].startswith(reverse("login"))
+
+
+POST_ONLY = ["projects:restore", "projects:partner_add", "projects:comment", "partners:restore"]
+
+
+@pytest.mark.parametrize("name", POST_ONLY)
+def test_it_refuses_get_on_actions_that_change_things(client, world, name):
+    client.force_login(world["personas"]["admin"])
+    kind = next(row[2] for row in MATRIX if row[0] == name)
+    path, _ = _request(world, name, kind)
+    assert client.get(path).status_code == 405
+
+
+def _named_urls(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue  # Django's own admin guards itself (is_staff)
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _named_urls(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def test_it_covers_every_named_url():
+    covered = {row[0] for row in MATRIX}
+    missing = sorted(set(_named_urls()) - covered)
+    assert not missing, f"add these URLs to MATRIX: {missing}"
+
+
+def test_it_does_not_let_staff_remove_a_partner_of_another_project(
+    client, staff, project, other_project
+):
+    client.force_login(staff)
+    other_link = other_project.project_partners.get()
+    url = reverse("projects:partner_remove", args=[project.pk, other_link.pk])
+    assert client.post(url).status_code == 404
+    assert other_project.project_partners.count() == 1
+
+
+def test_it_shows_a_partner_only_the_projects_of_its_organisation(
+    client, partner2_user, project, other_project
+):
+    client.force_login(partner2_user)
+    html = client.get(reverse("projects:list")).content.decode()
+    assert other_project.title in html
+    assert project.title not in html
+
+
+def test_it_shows_a_partner_only_its_own_organisation_in_the_directory(
+    client, partner_user, partner_org, other_partner_org
+):
+    client.force_login(partner_user)
+    html = client.get(reverse("partners:list")).content.decode()
+    assert partner_org.name in html
+    assert other_partner_org.name not in html
