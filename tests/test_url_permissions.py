@@ -15,7 +15,8 @@ ROLES = ["anonymous", "staff", "staff2", "coordinator", "partner", "partner2", "
 
 
 def _statuses(anonymous, staff, staff2, coordinator, partner, partner2, admin):
-    return dict(zip(ROLES, [anonymous, staff, staff2, coordinator, partner, partner2, admin]))
+    values = [anonymous, staff, staff2, coordinator, partner, partner2, admin]
+    return dict(zip(ROLES, values, strict=True))
 
 
 LOGIN = 302
