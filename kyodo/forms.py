@@ -6,6 +6,7 @@
 - Edit forms carry the record's version so that a stale save is refused, not lost.
 """
 
+import unicodedata
 from datetime import date
 
 from django import forms
@@ -13,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from kyodo import fiscal
+from kyodo.fields import MoneyField
 from kyodo.text import has_control_chars, strip_invisible
 
 
@@ -70,6 +72,24 @@ class YenField(forms.IntegerField):
         return value
 
 
+class NumberField(forms.IntegerField):
+    """A whole number typed in a text box; full-width digits and commas are accepted."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("inputmode", "numeric")
+
+    def widget_attrs(self, widget):
+        return {}
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = unicodedata.normalize("NFKC", value).replace(",", "").strip()
+        return super().to_python(value)
+
+
 class WarekiDateWidget(forms.TextInput):
     def __init__(self, attrs=None):
         super().__init__({"placeholder": "例: 令和7年4月1日 / R7.4.1 / 2025/4/1", **(attrs or {})})
@@ -100,6 +120,10 @@ def kyodo_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
     """Map model fields to kyodo's form fields (used as Meta.formfield_callback)."""
     if isinstance(db_field, models.DateField) and not isinstance(db_field, models.DateTimeField):
         return db_field.formfield(form_class=WarekiDateField, **kwargs)
+    if isinstance(db_field, MoneyField):
+        return db_field.formfield(**kwargs)
+    if isinstance(db_field, models.IntegerField) and not db_field.choices:
+        return db_field.formfield(form_class=NumberField, **kwargs)
     if isinstance(db_field, models.TextField) and not db_field.choices:
         return db_field.formfield(
             form_class=CleanCharField, widget=forms.Textarea(attrs={"rows": 4}), **kwargs

@@ -1,11 +1,13 @@
 """Browser tests: Playwright drives the system's Chromium against Django's live_server."""
 
+import importlib
 import io
 import os
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.test import override_settings
 
@@ -35,8 +37,18 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "ja-JP", "viewport": {"width": 1280, "height": 900}}
 
 
+REFERENCE_DATA = [
+    "partners.migrations.0002_default_activity_fields",
+    "projects.migrations.0002_default_funds",
+]
+
+
 @pytest.fixture
 def demo_data(transactional_db):
+    # A transactional test flushes the tables afterwards, data migrations' rows included;
+    # load them again (idempotently) so that every browser test starts from the same data.
+    for module in REFERENCE_DATA:
+        importlib.import_module(module).load(django_apps, None)
     with override_settings(DEBUG=True):
         call_command("seed_demo", stdout=io.StringIO())
 
