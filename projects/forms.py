@@ -42,8 +42,8 @@ class ProjectForm(VersionedFormMixin, KyodoModelForm):
         if current and current not in dict(years):
             years.append((current, fiscal.nendo_label(current)))
         self.fields["fiscal_year"].choices = years
-        if not self.instance.pk:
-            self.fields["fiscal_year"].initial = fiscal.current_fiscal_year()
+        if not self.instance.pk and not self.initial.get("fiscal_year"):
+            self.initial["fiscal_year"] = fiscal.current_fiscal_year()
         if is_admin(user):
             self.fields["department"].queryset = Department.objects.filter(is_active=True)
         else:
