@@ -41,6 +41,8 @@ rules.add_perm("projects.comment_project", can_comment_project)
 rules.add_perm("projects.archive_project", can_change_project)
 rules.add_perm("projects.restore_project", (is_owning_department | is_admin) & is_archived)
 rules.add_perm("projects.export_project", is_department_staff | is_coordinator | is_admin)
+# Comments and the change history are the city's working notes, not shared with partners.
+rules.add_perm("projects.view_internal_notes", is_department_staff | is_coordinator | is_admin)
 
 
 def get_project_for(user, pk: int, *, perm: str = "projects.view_project") -> Project:

@@ -123,19 +123,21 @@ def _detail_page(request, project: Project, **forms):
     if detail is not None:
         names = list(detail_form_for(project.implementation_form, instance=detail).fields)
         detail_rows = record_rows(detail, names)
-    history = history_entries(
+    internal = request.user.has_perm("projects.view_internal_notes")
+    history = internal and history_entries(
         project.history.all(),
         ProjectPartner.history.filter(project_id=project.pk),
         spec.detail_model.history.filter(project_id=project.pk),
     )
     context = {
+        "show_internal": internal,
         "project": project,
         "spec": spec,
         "detail_rows": detail_rows,
         "partners": project.project_partners.all(),
         "successors": project.successors.visible_to(request.user).order_by("fiscal_year"),
         "history": history,
-        "comments": project.comments.select_related("author"),
+        "comments": project.comments.select_related("author") if internal else [],
         "comment_form": forms.get("comment_form") or CommentForm(),
         "add_partner_form": forms.get("add_partner_form") or AddPartnerForm(project=project),
     }

@@ -182,3 +182,17 @@ def test_it_shows_a_partner_only_its_own_organisation_in_the_directory(
     html = client.get(reverse("partners:list")).content.decode()
     assert partner_org.name in html
     assert other_partner_org.name not in html
+
+
+def test_it_keeps_comments_and_history_from_partners(client, partner_user, coordinator, project):
+    from projects.services import comment_add
+
+    comment_add(project=project, by=coordinator, body="内部向けの助言です")
+    client.force_login(partner_user)
+    html = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+    assert project.title in html
+    assert "内部向けの助言です" not in html
+    assert "変更の履歴" not in html
+    client.force_login(coordinator)
+    html = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+    assert "内部向けの助言です" in html
