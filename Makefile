@@ -10,11 +10,11 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	mkdir -p var
 	touch $(STAMP)
 
 ## run: set everything up and serve the app with demo data on http://127.0.0.1:8000
 run: $(STAMP)
-	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
