@@ -10,6 +10,8 @@ def navigation(request) -> dict:
     if user.is_authenticated:
         items.append(("dashboard", "ホーム", reverse("dashboard")))
         items.append(("projects", "協働事業", reverse("projects:list")))
+        if user.has_perm("projects.view_review_queue"):
+            items.append(("review", "審査", reverse("review")))
         if user.has_perm("partners.add_partner"):
             items.append(("partners", "パートナー", reverse("partners:list")))
         elif user.partner_id:

@@ -43,6 +43,8 @@ def history_entries(*querysets: models.QuerySet) -> list[Entry]:
     rows = []
     for qs in querysets:
         rows.extend(qs.select_related("history_user").order_by("history_date", "history_id"))
+    # Merge the querysets into one timeline; the sort is stable, so each object keeps its order.
+    rows.sort(key=lambda row: row.history_date)
     # Resolve foreign keys once per model, not per row.
     wanted: dict[type[models.Model], set] = defaultdict(set)
     for row in rows:
@@ -78,9 +80,9 @@ def history_entries(*querysets: models.QuerySet) -> list[Entry]:
                         )
                     )
         elif row.history_type == "-":
-            changes.append(Change(label="対象", old=str(row.instance), new="（削除）"))
+            changes.append(Change(label="対象", old=_describe(row, model, related), new="（削除）"))
         elif row.history_type == "+" and model._meta.model_name == "projectpartner":
-            changes.append(Change(label="対象", old="", new=str(row.instance)))
+            changes.append(Change(label="対象", old="", new=_describe(row, model, related)))
         previous[key] = row
         action = _ACTIONS.get(row.history_type, row.history_type)
         reason = row.history_change_reason or ""
@@ -101,3 +103,15 @@ def history_entries(*querysets: models.QuerySet) -> list[Entry]:
         )
     entries.reverse()
     return entries
+
+
+def _describe(row, model: type[models.Model], related: dict) -> str:
+    """Name a link row by its foreign keys and choices (not by str(), which would query)."""
+    parts = [
+        _display(model, f.name, getattr(row, f.attname), related)
+        for f in model._meta.concrete_fields
+        if (isinstance(f, models.ForeignKey) and f.name != "project") or f.choices
+    ]
+    return (
+        "（".join(parts[:1] + ["、".join(parts[1:]) + "）"]) if len(parts) > 1 else "".join(parts)
+    )

@@ -43,3 +43,14 @@ def record_history_author(instance: models.Model, *, by, reason: str = "") -> No
     instance._history_user = by
     if reason:
         instance._change_reason = reason
+
+
+def save_record(
+    instance: models.Model, *, expected_version: int | None, by, reason: str = ""
+) -> None:
+    """Create instance, or save it with the optimistic lock if it already exists."""
+    if instance._state.adding:
+        record_history_author(instance, by=by, reason=reason)
+        instance.save()
+    else:
+        save_with_version(instance, expected_version=expected_version or 0, by=by, reason=reason)

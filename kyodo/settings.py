@@ -202,6 +202,13 @@ if PRODUCTION:
 
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "kyodo@localhost")
+EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+# Links in e-mails point here.
+KYODO_BASE_URL = env_str("KYODO_BASE_URL", "http://127.0.0.1:8000")
 
 # Lists show this many rows per page.
 KYODO_PAGE_SIZE = env_int("KYODO_PAGE_SIZE", 25)

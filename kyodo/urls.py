@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from kyodo import views
+from projects.views import review_queue
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -24,5 +25,6 @@ urlpatterns = [
     ),
     path("projects/", include("projects.urls")),
     path("partners/", include("partners.urls")),
+    path("review/", review_queue, name="review"),
     path("admin/", admin.site.urls),
 ]

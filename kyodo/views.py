@@ -2,6 +2,7 @@
 
 from django.db.models import Count
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from kyodo import fiscal
@@ -24,6 +25,17 @@ def dashboard(request):
     context = {"year": year}
     if is_department_staff(user):
         mine = visible.filter(department_id=user.department_id)
+        counts = dict(mine.values_list("status").annotate(n=Count("pk")).order_by())
+        base = reverse("projects:list") + f"?department={user.department_id}&status="
+        context["waiting"] = [
+            (label, counts.get(status, 0), base + status)
+            for status, label in (
+                (Status.RETURNED, "差し戻された事業（直して再提出）"),
+                (Status.DRAFT, "下書きの事業（審査に出す前）"),
+                (Status.APPROVED, "承認済みで、実施を始められる事業"),
+                (Status.EVALUATING, "評価と完了の手続きを待つ事業"),
+            )
+        ]
         context.update(
             heading=f"{user.department.name}の協働事業",
             status_counts=_status_counts(mine.filter(fiscal_year=year)),
@@ -36,6 +48,9 @@ def dashboard(request):
             projects=visible.for_list().order_by("-fiscal_year", "title")[:20],
         )
     else:
+        if is_coordinator(user) or user.has_perm("projects.view_review_queue"):
+            waiting = visible.filter(status=Status.SUBMITTED).count()
+            context["waiting"] = [("審査を待っている事業", waiting, reverse("review"))]
         context.update(
             heading="すべての課の協働事業",
             status_counts=_status_counts(visible.filter(fiscal_year=year)),

@@ -113,3 +113,75 @@ class Partner(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+
+class Selection(models.Model):
+    """How a project's partner was chosen (第2-2): openly by 公募/プロポーザル, or with a reason."""
+
+    class Method(models.TextChoices):
+        PROPOSAL = "proposal", "プロポーザル"
+        OPEN_CALL = "open_call", "公募"
+        SOLE = "sole", "随意（1者のみ）"
+        OTHER = "other", "その他"
+
+    project = models.OneToOneField(
+        "projects.Project",
+        verbose_name="事業",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="selection",
+    )
+    method = models.CharField("選定の方法", max_length=20, choices=Method.choices)
+    sole_source_reason = models.TextField(
+        "1者に決めた理由",
+        blank=True,
+        help_text="随意（1者のみ）のときは必須。その団体にしかできない理由を具体的に。",
+    )
+    call_start = models.DateField("募集の開始日", null=True, blank=True)
+    call_end = models.DateField("募集の締切日", null=True, blank=True)
+    applicant_count = models.PositiveSmallIntegerField("応募した団体の数", null=True, blank=True)
+    chosen_partner = models.ForeignKey(
+        Partner,
+        verbose_name="選んだパートナー",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_on = models.DateField("選定した日", null=True, blank=True)
+    summary = models.TextField(
+        "選定の経過", blank=True, help_text="審査の観点、審査した人の構成、結果の要旨など。"
+    )
+    version = models.PositiveIntegerField("版", default=1, editable=False)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "パートナー選定"
+        verbose_name_plural = "パートナー選定"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(method__in=["proposal", "open_call", "sole", "other"]),
+                name="partners_selection_method_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(call_start__isnull=True)
+                | models.Q(call_end__isnull=True)
+                | models.Q(call_end__gte=models.F("call_start")),
+                name="partners_selection_call_end_not_before_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"パートナー選定: {self.project}"
+
+    def missing(self) -> list[str]:
+        """What the record still lacks before the selection step counts as done."""
+        gaps = []
+        if self.method == self.Method.SOLE and not self.sole_source_reason.strip():
+            gaps.append("1者に決めた理由")
+        if self.chosen_partner_id is None:
+            gaps.append("選んだパートナー")
+        if self.decided_on is None:
+            gaps.append("選定した日")
+        return gaps

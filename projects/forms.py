@@ -11,7 +11,15 @@ from kyodo.models import Department
 from kyodo.rules import is_admin, is_partner_user
 from kyodo.text import normalize_for_search
 from partners.models import Partner
-from projects.models import ImplementationForm, PartnerRole, Project, ProjectPartner, Status
+from projects.models import (
+    Disclosure,
+    Eligibility,
+    ImplementationForm,
+    PartnerRole,
+    Project,
+    ProjectPartner,
+    Status,
+)
 from projects.policy import spec_for
 
 
@@ -114,6 +122,11 @@ class CommentForm(forms.Form):
     body = CleanCharField(
         label="コメント", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
+    shared_with_partner = forms.BooleanField(
+        label="パートナーにも見せる",
+        required=False,
+        help_text="チェックすると、この事業のパートナー団体もこのコメントを読めます。",
+    )
 
 
 class ArchiveForm(forms.Form):
@@ -207,3 +220,102 @@ class ProjectFilter(django_filters.FilterSet):
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*_SORT_FIELDS.get(value, _SORT_FIELDS["-fiscal_year"]))
+
+
+YES_NO = [(True, "はい"), (False, "いいえ")]
+
+
+def _yes_no(label: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO,
+        coerce=lambda v: v in (True, "True"),
+        widget=forms.RadioSelect,
+        empty_value=None,
+    )
+
+
+class EligibilityForm(VersionedFormMixin, KyodoModelForm):
+    """対象確認 (第2-1): each yes/no question comes with a written reason."""
+
+    class Meta(KyodoModelForm.Meta):
+        model = Eligibility
+        fields = [
+            "widens_service",
+            "widens_service_reason",
+            "touches_lives",
+            "touches_lives_reason",
+            "expertise",
+            "cost_only",
+            "cost_only_reason",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("widens_service", "touches_lives", "cost_only"):
+            self.fields[name] = _yes_no(Eligibility._meta.get_field(name).verbose_name)
+        for name in ("widens_service_reason", "touches_lives_reason", "cost_only_reason"):
+            self.fields[name].widget.attrs["rows"] = 2
+
+
+class DisclosureForm(VersionedFormMixin, KyodoModelForm):
+    class Meta(KyodoModelForm.Meta):
+        model = Project
+        fields = ["disclosure", "disclosure_reason"]
+        widgets = {"disclosure": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["disclosure"].required = True
+        self.fields["disclosure"].choices = Disclosure.choices
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("disclosure") in ("partial", "private")
+            and not cleaned.get("disclosure_reason", "").strip()
+        ):
+            self.add_error("disclosure_reason", "公開しない部分と、その理由を書いてください。")
+        return cleaned
+
+
+class TransitionForm(forms.Form):
+    comment = CleanCharField(
+        label="コメント", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class FormGuideForm(forms.Form):
+    """A few questions that narrow the seven 実施形態 down to a suggestion."""
+
+    facility = forms.ChoiceField(
+        label="公の施設の管理運営をパートナーに任せますか",
+        choices=[("no", "いいえ"), ("yes", "はい")],
+        widget=forms.RadioSelect,
+        initial="no",
+    )
+    money = forms.ChoiceField(
+        label="お金の動きはどれに近いですか",
+        choices=[
+            ("fee", "市が委託料を払い、業務をパートナーに任せる"),
+            ("grant", "パートナー自身の事業に、市が補助金を出す"),
+            ("shared", "市とパートナーが経費を出し合う"),
+            ("none", "お金は動かない（名義や情報・場所の提供だけ）"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    organiser = forms.ChoiceField(
+        label="だれが主になって運営しますか",
+        choices=[
+            ("city", "市が主で、パートナーが専門性を生かして担う"),
+            ("partner", "パートナーが主で、市は支える"),
+            ("both", "市とパートナーが対等にいっしょに"),
+            ("committee", "市とパートナーで委員会をつくって運営する"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    duration = forms.ChoiceField(
+        label="催しは1回限りですか、続けて行う事業ですか",
+        choices=[("event", "1回限りの催し"), ("ongoing", "一定期間、続けて行う")],
+        widget=forms.RadioSelect,
+    )

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from kyodo.rules import is_admin, is_coordinator, is_department_staff, is_partner_user
-from projects.models import Project
+from projects.models import Project, Status
 
 
 @rules.predicate
@@ -30,18 +30,42 @@ def is_archived(user, project: Project) -> bool:
     return project.archived_at is not None
 
 
+def _status_in(*statuses: str):
+    @rules.predicate
+    def check(user, project: Project) -> bool:
+        return project.status in statuses
+
+    check.name = f"status_in_{'_'.join(statuses)}"
+    return check
+
+
+# While 市民自治推進課 reviews it, and once it is closed, the record stays as it is.
+is_editable_status = ~_status_in(Status.SUBMITTED, Status.COMPLETED)
+is_city_owner = is_owning_department | is_admin
+is_reviewer = is_coordinator | is_admin
+
 can_view_project = is_department_staff | is_coordinator | is_admin | is_project_partner
-can_change_project = (is_owning_department | is_admin) & is_not_archived
+can_change_project = is_city_owner & is_not_archived & is_editable_status
 can_comment_project = (is_owning_department | is_coordinator | is_admin) & is_not_archived
 
 rules.add_perm("projects.view_project", can_view_project)
 rules.add_perm("projects.add_project", is_department_staff | is_admin)
 rules.add_perm("projects.change_project", can_change_project)
 rules.add_perm("projects.comment_project", can_comment_project)
-rules.add_perm("projects.archive_project", can_change_project)
+rules.add_perm("projects.archive_project", is_city_owner & is_not_archived)
+# Who may attempt each transition; whether the status allows it is the service's to say,
+# so that someone acting on a stale page gets a clear message rather than a bare 403.
+rules.add_perm("projects.submit_project", is_city_owner & is_not_archived)
+rules.add_perm("projects.review_project", is_reviewer & is_not_archived)
+rules.add_perm("projects.start_project", is_city_owner & is_not_archived)
+rules.add_perm("projects.evaluate_project", is_city_owner & is_not_archived)
+rules.add_perm("projects.complete_project", is_city_owner & is_not_archived)
+rules.add_perm("projects.view_review_queue", is_reviewer)
+# The step records (対象確認, 選定, 公開の判断) are the owning department's to keep.
+rules.add_perm("projects.change_steps", is_city_owner & is_not_archived & is_editable_status)
 rules.add_perm("projects.restore_project", (is_owning_department | is_admin) & is_archived)
 rules.add_perm("projects.export_project", is_department_staff | is_coordinator | is_admin)
-# Comments and the change history are the city's working notes, not shared with partners.
+# Comments (unless marked shared) and the change history are the city's working notes.
 rules.add_perm("projects.view_internal_notes", is_department_staff | is_coordinator | is_admin)
 
 

@@ -20,6 +20,34 @@ from projects.models import (
 )
 
 
+class Step(models.TextChoices):
+    """The guideline's steps (第2), in the order a project walks them."""
+
+    PLAN = "plan", "企画"
+    ELIGIBILITY = "eligibility", "対象確認"
+    SELECTION = "selection", "パートナー選定"
+    AGREEMENT = "agreement", "合意形成"
+    IMPLEMENTATION = "implementation", "実施・協議"
+    EVALUATION = "evaluation", "評価"
+    DISCLOSURE = "disclosure", "公開"
+
+
+class Need(models.TextChoices):
+    REQUIRED = "required", "必須"
+    OPTIONAL = "optional", "任意"
+    NOT_APPLICABLE = "na", "不要"
+
+
+# The high-involvement forms walk every step.
+FULL_PATH = dict.fromkeys(Step, Need.REQUIRED)
+
+# Which steps must be done before each transition (the rest may follow later).
+BEFORE_SUBMIT = (Step.PLAN, Step.ELIGIBILITY)
+BEFORE_START = (Step.SELECTION, Step.AGREEMENT)
+BEFORE_EVALUATION = (Step.IMPLEMENTATION,)
+BEFORE_COMPLETE = (Step.EVALUATION, Step.DISCLOSURE)
+
+
 @dataclass(frozen=True)
 class FormSpec:
     form: ImplementationForm
@@ -30,6 +58,11 @@ class FormSpec:
     detail_model: type[models.Model]
     partner_role: PartnerRole
     document: str
+    steps: dict
+    # Facts of the detail model the 企画 step needs before it counts as done.
+    plan_fields: tuple[str, ...] = ()
+    # Whether the project budget (事業費) belongs to the plan (後援 moves no money).
+    needs_budget: bool = True
 
     @property
     def label(self) -> str:
@@ -55,6 +88,8 @@ POLICY: dict[str, FormSpec] = {
             detail_model=ItakuDetail,
             partner_role=PartnerRole.CONTRACTOR,
             document="委託契約書",
+            steps=FULL_PATH,
+            plan_fields=("specification", "consultation_plan"),
         ),
         FormSpec(
             form=ImplementationForm.SHITEI,
@@ -67,6 +102,8 @@ POLICY: dict[str, FormSpec] = {
             detail_model=ShiteiDetail,
             partner_role=PartnerRole.DESIGNATED,
             document="基本協定書",
+            steps=FULL_PATH,
+            plan_fields=("facility_name", "designation_start", "designation_end"),
         ),
         FormSpec(
             form=ImplementationForm.JIGYO_KYORYOKU,
@@ -79,6 +116,7 @@ POLICY: dict[str, FormSpec] = {
             detail_model=JigyoKyoryokuDetail,
             partner_role=PartnerRole.AGREEMENT,
             document="協定書",
+            steps=FULL_PATH,
         ),
         FormSpec(
             form=ImplementationForm.JIKKO_IINKAI,
@@ -91,6 +129,8 @@ POLICY: dict[str, FormSpec] = {
             detail_model=JikkoIinkaiDetail,
             partner_role=PartnerRole.MEMBER,
             document="協定書",
+            steps=FULL_PATH,
+            plan_fields=("committee_name", "members"),
         ),
         FormSpec(
             form=ImplementationForm.KYOSAI,
@@ -103,6 +143,8 @@ POLICY: dict[str, FormSpec] = {
             detail_model=KyosaiDetail,
             partner_role=PartnerRole.COHOST,
             document="協定書",
+            steps=FULL_PATH,
+            plan_fields=("event_name", "event_date"),
         ),
         FormSpec(
             form=ImplementationForm.HOJO,
@@ -115,6 +157,14 @@ POLICY: dict[str, FormSpec] = {
             detail_model=HojoDetail,
             partner_role=PartnerRole.GRANTEE,
             document="交付決定通知",
+            # The subsidy decision (交付決定) stands in for selection and agreement.
+            steps={
+                **FULL_PATH,
+                Step.SELECTION: Need.NOT_APPLICABLE,
+                Step.AGREEMENT: Need.NOT_APPLICABLE,
+                Step.IMPLEMENTATION: Need.OPTIONAL,
+            },
+            plan_fields=("amount", "fund"),
         ),
         FormSpec(
             form=ImplementationForm.KOEN,
@@ -127,6 +177,16 @@ POLICY: dict[str, FormSpec] = {
             detail_model=KoenDetail,
             partner_role=PartnerRole.ENDORSED,
             document="後援承認",
+            # The endorsement (後援承認) is the whole arrangement: no money, no staff.
+            steps={
+                **FULL_PATH,
+                Step.SELECTION: Need.NOT_APPLICABLE,
+                Step.AGREEMENT: Need.NOT_APPLICABLE,
+                Step.IMPLEMENTATION: Need.NOT_APPLICABLE,
+                Step.EVALUATION: Need.OPTIONAL,
+            },
+            plan_fields=("event_name", "event_date"),
+            needs_budget=False,
         ),
     )
 }
@@ -140,3 +200,57 @@ def spec_for(form: str) -> FormSpec:
 def all_specs() -> list[FormSpec]:
     """The seven rows in the guideline's order (most city involvement first)."""
     return [POLICY[value] for value in ImplementationForm.values]
+
+
+def need(form: str, step: Step) -> Need:
+    """How much one 実施形態 needs one step."""
+    return POLICY[form].steps[step]
+
+
+def added_steps(old_form: str, new_form: str) -> list[Step]:
+    """Steps the new form requires that the old one did not (shown when the form changes)."""
+    return [
+        step
+        for step in Step
+        if need(new_form, step) == Need.REQUIRED and need(old_form, step) != Need.REQUIRED
+    ]
+
+
+def suggest_form(answers: dict[str, str]) -> tuple[ImplementationForm, str] | None:
+    """Narrow the seven forms down to one from the guide's answers, with the reason.
+
+    The user may still choose another; this only reads the answers the way 第1-6 describes
+    each form.
+    """
+    if not answers:
+        return None
+    if answers.get("facility") == "yes":
+        return ImplementationForm.SHITEI, "公の施設の管理運営を任せるので、指定管理者が近い形です。"
+    money, organiser = answers.get("money"), answers.get("organiser")
+    one_event = answers.get("duration") == "event"
+    if money == "fee":
+        return (
+            ImplementationForm.ITAKU,
+            "市が費用を払って業務を任せるので委託です。パートナーの提案を仕様に生かしてください。",
+        )
+    if money == "grant":
+        return (
+            ImplementationForm.HOJO,
+            "パートナー自身の公益的な事業を市がお金で支えるので補助です。",
+        )
+    if money == "none" and organiser == "partner":
+        return ImplementationForm.KOEN, "パートナーが主催し、市は名義で応援するので後援です。"
+    if organiser == "committee":
+        return (
+            ImplementationForm.JIKKO_IINKAI,
+            "市とパートナーで委員会をつくり企画から運営するので実行委員会です。",
+        )
+    if one_event:
+        return (
+            ImplementationForm.KYOSAI,
+            "ひとつの催しを市とパートナーが共同で主催するので共催です。",
+        )
+    return (
+        ImplementationForm.JIGYO_KYORYOKU,
+        "市とパートナーが役割や経費を分け合い、一定期間続けて取り組むので事業協力です。",
+    )

@@ -3,7 +3,7 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from kyodo.services import DomainError, record_history_author, save_with_version
+from kyodo.services import DomainError, record_history_author, save_record, save_with_version
 from kyodo.text import search_index
 from partners.models import Partner
 from projects.models import Comment, FormDetail, Project, ProjectPartner
@@ -120,8 +120,35 @@ def project_remove_partner(*, link: ProjectPartner, by) -> None:
     link.delete()
 
 
-def comment_add(*, project: Project, by, body: str) -> Comment:
-    """Leave a remark on a project."""
+def comment_add(*, project: Project, by, body: str, shared_with_partner: bool = False) -> Comment:
+    """Leave a remark on a project (shared with its partners only when asked)."""
     if not body.strip():
         raise DomainError("コメントを入力してください。")
-    return Comment.objects.create(project=project, author=by, body=body.strip())
+    return Comment.objects.create(
+        project=project, author=by, body=body.strip(), shared_with_partner=shared_with_partner
+    )
+
+
+@transaction.atomic
+def eligibility_save(*, project: Project, by, expected_version: int | None, data: dict):
+    """Record (or revise) the 対象確認 answers."""
+    from projects.models import Eligibility
+
+    answers = Eligibility.objects.filter(project=project).first() or Eligibility(project=project)
+    for name, value in data.items():
+        setattr(answers, name, value)
+    save_record(answers, expected_version=expected_version, by=by)
+    return answers
+
+
+@transaction.atomic
+def disclosure_save(
+    *, project: Project, by, expected_version: int, disclosure: str, disclosure_reason: str
+) -> Project:
+    """Record whether the project's content, process and results are made public (原則4)."""
+    if disclosure != "public" and not disclosure_reason.strip():
+        raise DomainError("公開しない部分と、その理由を書いてください。")
+    project.disclosure = disclosure
+    project.disclosure_reason = disclosure_reason.strip() if disclosure != "public" else ""
+    save_with_version(project, expected_version=expected_version, by=by, reason="公開の判断")
+    return project

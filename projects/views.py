@@ -1,33 +1,61 @@
 """Project pages. Views parse, call one service, render; rules live elsewhere."""
 
+import django_filters
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kyodo import fiscal
 from kyodo.display import record_rows
 from kyodo.forms import conflict_rows
 from kyodo.history import history_entries
+from kyodo.models import Department
 from kyodo.services import ConflictError, DomainError
+from partners.forms import SelectionForm
+from partners.models import Selection
+from partners.services import selection_save
 from projects import services
 from projects.exports import projects_csv, projects_xlsx
 from projects.forms import (
     AddPartnerForm,
     ArchiveForm,
     CommentForm,
+    DisclosureForm,
+    EligibilityForm,
+    FormGuideForm,
     ProjectFilter,
     ProjectForm,
+    TransitionForm,
     detail_form_for,
 )
-from projects.models import Project, ProjectPartner
+from projects.models import (
+    Eligibility,
+    ImplementationForm,
+    Project,
+    ProjectPartner,
+    Status,
+    StatusChange,
+)
 from projects.permissions import get_project_for
-from projects.policy import POLICY, all_specs, spec_for
+from projects.policy import (
+    BEFORE_SUBMIT,
+    POLICY,
+    Step,
+    added_steps,
+    all_specs,
+    spec_for,
+    suggest_form,
+)
+from projects.steps import blocking, step_states
+from projects.workflow import TRANSITIONS, available_transitions
 
 
 def _filtered(request) -> ProjectFilter:
@@ -75,7 +103,13 @@ def project_choose_form(request):
         raise PermissionDenied
     if request.GET.get("form") in POLICY:
         return redirect("projects:create", request.GET["form"])
-    return render(request, "projects/choose_form.html", {"specs": all_specs()})
+    guide = FormGuideForm(request.GET if "money" in request.GET else None)
+    suggestion = suggest_form(guide.cleaned_data) if guide.is_valid() else None
+    return render(
+        request,
+        "projects/choose_form.html",
+        {"specs": all_specs(), "guide": guide, "suggestion": suggestion},
+    )
 
 
 def _detail_instance(project: Project | None, form_code: str):
@@ -116,6 +150,28 @@ def project_create(request, form_code: str):
     )
 
 
+def _thread(project: Project, *, internal: bool) -> list[dict]:
+    """Comments and workflow transitions of a project, oldest first, as one conversation."""
+    comments = project.comments.select_related("author")
+    if not internal:
+        comments = comments.filter(shared_with_partner=True)
+    items = [
+        {"at": c.created_at, "who": c.author, "body": c.body, "shared": c.shared_with_partner}
+        for c in comments
+    ]
+    if internal:
+        items += [
+            {
+                "at": change.at,
+                "who": change.by,
+                "body": change.comment,
+                "transition": change,
+            }
+            for change in project.status_changes.select_related("by")
+        ]
+    return sorted(items, key=lambda item: item["at"])
+
+
 def _detail_page(request, project: Project, **forms):
     spec = spec_for(project.implementation_form)
     detail = services.project_detail(project)
@@ -129,19 +185,27 @@ def _detail_page(request, project: Project, **forms):
         ProjectPartner.history.filter(project_id=project.pk),
         spec.detail_model.history.filter(project_id=project.pk),
     )
+    steps = step_states(project, detail)
+    transitions = available_transitions(request.user, project)
     context = {
         "show_internal": internal,
         "project": project,
         "spec": spec,
+        "steps": steps,
+        "steps_before_submit": blocking(steps, BEFORE_SUBMIT),
+        "transitions": transitions,
+        "transition_form": forms.get("transition_form") or TransitionForm(),
+        "failed_transition": forms.get("failed_transition"),
         "detail_rows": detail_rows,
         "partners": project.project_partners.all(),
         "successors": project.successors.visible_to(request.user).order_by("fiscal_year"),
         "history": history,
-        "comments": project.comments.select_related("author") if internal else [],
+        "thread": _thread(project, internal=internal),
         "comment_form": forms.get("comment_form") or CommentForm(),
         "add_partner_form": forms.get("add_partner_form") or AddPartnerForm(project=project),
     }
-    return render(request, "projects/detail.html", context, status=400 if forms else 200)
+    has_errors = any(f is not None and not isinstance(f, str) for f in forms.values())
+    return render(request, "projects/detail.html", context, status=400 if has_errors else 200)
 
 
 @login_required
@@ -212,10 +276,11 @@ def project_detail_fields(request):
     elif not request.user.has_perm("projects.add_project"):
         raise PermissionDenied
     detail_form = detail_form_for(form_code, instance=_detail_instance(project, form_code))
+    extra_steps = added_steps(project.implementation_form, form_code) if project else []
     return render(
         request,
         "includes/detail_fields.html",
-        {"detail_form": detail_form, "spec": spec_for(form_code)},
+        {"detail_form": detail_form, "spec": spec_for(form_code), "extra_steps": extra_steps},
     )
 
 
@@ -285,7 +350,197 @@ def project_comment(request, pk: int):
     project = get_project_for(request.user, pk, perm="projects.comment_project")
     form = CommentForm(request.POST)
     if form.is_valid():
-        services.comment_add(project=project, by=request.user, body=form.cleaned_data["body"])
+        services.comment_add(project=project, by=request.user, **form.cleaned_data)
         messages.success(request, "コメントを書き込みました。")
         return redirect(f"{project.get_absolute_url()}#comments")
     return _detail_page(request, project, comment_form=form)
+
+
+@login_required
+@require_POST
+def project_transition(request, pk: int, name: str):
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise Http404
+    project = get_project_for(request.user, pk, perm=transition.perm)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            transition.run(project=project, by=request.user, comment=form.cleaned_data["comment"])
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            project.refresh_from_db()
+            messages.success(
+                request, f"「{project.title}」を{project.get_status_display()}にしました。"
+            )
+            return redirect("projects:detail", project.pk)
+    project = get_project_for(request.user, pk)
+    return _detail_page(request, project, transition_form=form, failed_transition=transition.name)
+
+
+def _step_page(request, project: Project, step: Step, form, save, *, title: str, extra=None):
+    """A step's form beside its help panel; save(form) calls the step's service."""
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form)
+        except ConflictError as exc:
+            conflict = conflict_rows(form, exc.current)
+            form.add_error(None, str(exc))
+            form.take_current_version(exc.current.version)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{step.label}を保存しました。")
+            return redirect("projects:detail", project.pk)
+    steps = step_states(project, services.project_detail(project))
+    context = {
+        "project": project,
+        "form": form,
+        "step": next(s for s in steps if s.step == step),
+        "steps": steps,
+        "title": title,
+        "conflict": conflict,
+        **(extra or {}),
+    }
+    return render(request, "projects/step.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_eligibility(request, pk: int):
+    perm = "projects.change_steps" if request.method == "POST" else "projects.view_project"
+    project = get_project_for(request.user, pk, perm=perm)
+    answers = Eligibility.objects.filter(project=project).first()
+    form = EligibilityForm(request.POST or None, instance=answers)
+    if not request.user.has_perm("projects.change_steps", project):
+        form = None
+    outcome = None
+    if form is not None and form.is_bound and form.is_valid():
+        outcome = Eligibility(**{k: v for k, v in form.cleaned_data.items() if k != "version"})
+    elif answers is not None:
+        outcome = answers
+
+    def save(valid_form):
+        data = {k: v for k, v in valid_form.cleaned_data.items() if k != "version"}
+        services.eligibility_save(
+            project=project,
+            by=request.user,
+            expected_version=valid_form.cleaned_data.get("version"),
+            data=data,
+        )
+
+    return _step_page(
+        request,
+        project,
+        Step.ELIGIBILITY,
+        form,
+        save,
+        title="対象確認: この事業は協働にあたるか",
+        extra={"answers": answers, "outcome": outcome},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_disclosure(request, pk: int):
+    perm = "projects.change_steps" if request.method == "POST" else "projects.view_project"
+    project = get_project_for(request.user, pk, perm=perm)
+    form = DisclosureForm(request.POST or None, instance=project)
+    if not request.user.has_perm("projects.change_steps", project):
+        form = None
+
+    def save(valid_form):
+        services.disclosure_save(
+            project=Project.objects.get(pk=project.pk),
+            by=request.user,
+            expected_version=valid_form.cleaned_data["version"],
+            disclosure=valid_form.cleaned_data["disclosure"],
+            disclosure_reason=valid_form.cleaned_data.get("disclosure_reason", ""),
+        )
+
+    return _step_page(request, project, Step.DISCLOSURE, form, save, title="公開の判断")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_selection(request, pk: int):
+    perm = "projects.change_steps" if request.method == "POST" else "projects.view_project"
+    project = get_project_for(request.user, pk, perm=perm)
+    selection = Selection.objects.filter(project=project).select_related("chosen_partner").first()
+    form = SelectionForm(request.POST or None, instance=selection)
+    if not request.user.has_perm("projects.change_steps", project):
+        form = None
+
+    def save(valid_form):
+        data = {k: v for k, v in valid_form.cleaned_data.items() if k != "version"}
+        selection_save(
+            project=project,
+            by=request.user,
+            expected_version=valid_form.cleaned_data.get("version"),
+            data=data,
+        )
+
+    rows = record_rows(selection, list(SelectionForm.Meta.fields)) if selection else []
+    return _step_page(
+        request,
+        project,
+        Step.SELECTION,
+        form,
+        save,
+        title="パートナー選定",
+        extra={"record_rows_": rows},
+    )
+
+
+class ReviewFilter(django_filters.FilterSet):
+    fiscal_year = django_filters.ChoiceFilter(
+        label="年度", choices=lambda: fiscal.nendo_choices(first=2016), empty_label="すべて"
+    )
+    implementation_form = django_filters.ChoiceFilter(
+        label="実施形態", choices=ImplementationForm.choices, empty_label="すべて"
+    )
+    department = django_filters.ModelChoiceFilter(
+        label="所管課", queryset=Department.objects.all(), empty_label="すべて"
+    )
+
+    class Meta:
+        model = Project
+        fields = ["fiscal_year", "implementation_form", "department"]
+
+
+@login_required
+@require_GET
+def review_queue(request):
+    if not request.user.has_perm("projects.view_review_queue"):
+        raise PermissionDenied
+    submitted_at = (
+        StatusChange.objects.filter(project=OuterRef("pk"), to_status=Status.SUBMITTED)
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    returns = (
+        StatusChange.objects.filter(project=OuterRef("pk"), to_status=Status.RETURNED)
+        .order_by()
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    queryset = (
+        Project.objects.visible_to(request.user)
+        .active()
+        .filter(status=Status.SUBMITTED)
+        .for_list()
+        .annotate(submitted_at=Subquery(submitted_at), times_returned=Subquery(returns))
+        .order_by("submitted_at", "pk")
+    )
+    review_filter = ReviewFilter(request.GET, queryset=queryset)
+    page = Paginator(review_filter.qs, settings.KYODO_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "projects/review_queue.html",
+        {"filter": review_filter, "page": page, "query": query.urlencode()},
+    )

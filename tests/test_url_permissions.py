@@ -45,6 +45,16 @@ MATRIX = [
     ("projects:partner_add", "post", "add", _statuses(LOGIN, 302, 403, 403, 403, 404, 302)),
     ("projects:partner_remove", "get", "link", _statuses(LOGIN, 200, 403, 403, 403, 404, 200)),
     ("projects:comment", "post", "comment", _statuses(LOGIN, 302, 403, 302, 403, 404, 302)),
+    ("projects:eligibility", "get", "project", _statuses(LOGIN, 200, 200, 200, 200, 404, 200)),
+    ("projects:eligibility", "post", "project", _statuses(LOGIN, 200, 403, 403, 403, 404, 200)),
+    ("projects:selection", "get", "project", _statuses(LOGIN, 200, 200, 200, 200, 404, 200)),
+    ("projects:selection", "post", "project", _statuses(LOGIN, 200, 403, 403, 403, 404, 200)),
+    ("projects:disclosure", "get", "project", _statuses(LOGIN, 200, 200, 200, 200, 404, 200)),
+    ("projects:disclosure", "post", "project", _statuses(LOGIN, 200, 403, 403, 403, 404, 200)),
+    # The draft cannot be submitted yet (steps missing): the owner gets the page with a message.
+    ("projects:transition", "post", "submit", _statuses(LOGIN, 400, 403, 403, 403, 404, 400)),
+    ("projects:transition", "post", "approve", _statuses(LOGIN, 403, 403, 400, 403, 404, 400)),
+    ("review", "get", None, _statuses(LOGIN, 403, 403, 200, 403, 403, 200)),
     ("partners:list", "get", None, _statuses(LOGIN, 200, 200, 200, 200, 200, 200)),
     ("partners:create", "get", None, _statuses(LOGIN, 200, 200, 200, 403, 403, 200)),
     ("partners:detail", "get", "partner", _statuses(LOGIN, 200, 200, 200, 200, 404, 200)),
@@ -74,6 +84,8 @@ def _request(world: dict, name: str, kind: str | None):
         return reverse(name), {"implementation_form": "hojo", "project": project.pk}
     if kind == "project":
         return reverse(name, args=[project.pk]), {}
+    if kind in ("submit", "approve"):
+        return reverse(name, args=[project.pk, kind]), {"comment": ""}
     if kind == "archived":
         return reverse(name, args=[world["archived"].pk]), {}
     if kind == "add":
@@ -127,7 +139,13 @@ def test_it_gives_each_role_the_status_it_must(client, world, role, name, method
         assert response["Location"].startswith(reverse("login"))
 
 
-POST_ONLY = ["projects:restore", "projects:partner_add", "projects:comment", "partners:restore"]
+POST_ONLY = [
+    "projects:restore",
+    "projects:partner_add",
+    "projects:comment",
+    "projects:transition",
+    "partners:restore",
+]
 
 
 @pytest.mark.parametrize("name", POST_ONLY)

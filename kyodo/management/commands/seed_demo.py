@@ -13,11 +13,11 @@ from django.db import transaction
 
 from kyodo import fiscal
 from kyodo.models import Department, User
-from partners.models import ActivityField, Partner
+from partners.models import ActivityField, Partner, Selection
 from partners.services import partner_create
 from projects import services as project_services
-from projects.models import Fund, ImplementationForm, Project, Status
-from projects.policy import spec_for
+from projects.models import Eligibility, Fund, ImplementationForm, Project, Status, StatusChange
+from projects.policy import Need, Step, spec_for
 
 DEMO_PASSWORD = "kyodo-demo"
 SURNAMES = ["青木", "石井", "上田", "江口", "岡本"]
@@ -305,7 +305,9 @@ class Command(BaseCommand):
         self.stdout.write("ログインできるデモ用の利用者（パスワードはすべて kyodo-demo）:")
         for username, role, dept, partner_index, *_ in USERS:
             where = dept or (PARTNERS[partner_index][0] if partner_index is not None else "")
-            self.stdout.write(f"  {username:<12} {role.label}{'・' + where if where else ''}")
+            where = "" if where == role.label else f"・{where}"
+            self.stdout.write(f"  {username:<12} {role.label}{where}")
+        self.stdout.write("http://127.0.0.1:8000/ を開いてログインしてください。")
 
     def _departments(self) -> dict[str, Department]:
         result = {}
@@ -426,7 +428,9 @@ class Command(BaseCommand):
                     project=project, by=project.created_by, partner=partner, role=role
                 )
             created.append(project)
+        self._steps_and_workflow(created, users)
         self._growth_and_comments(created, users)
+        self._review_threads(created, users)
         return len(created)
 
     def _detail(self, form, title, year, fund, rng) -> dict:
@@ -483,6 +487,98 @@ class Command(BaseCommand):
                 "approval_number": f"茅観第{rng.randrange(100, 999)}号",
             },
         }[form]
+
+    def _steps_and_workflow(self, projects: list[Project], users) -> None:
+        """Record the steps and the status trail each project's status implies."""
+        path = [Status.DRAFT, Status.SUBMITTED, Status.APPROVED, Status.ACTIVE]
+        path += [Status.EVALUATING, Status.COMPLETED]
+        for n, project in enumerate(projects):
+            by = project.created_by or users["admin"]
+            if project.status != Status.DRAFT or n % 3:
+                Eligibility.objects.create(
+                    project=project,
+                    widens_service=True,
+                    widens_service_reason="団体の持つ地域とのつながりで、市だけでは届かない人に届く。",
+                    touches_lives=True,
+                    touches_lives_reason="参加する市民の日々の暮らしに直接かかわる。",
+                    expertise=f"{project.partners_display or '団体'}の現場での経験と信頼関係。",
+                    cost_only=False,
+                    cost_only_reason="費用の削減ではなく、サービスの質を高めることが目的。",
+                )
+            needs = spec_for(project.implementation_form).steps
+            link = project.project_partners.select_related("partner").first()
+            if needs[Step.SELECTION] != Need.NOT_APPLICABLE and project.status != Status.DRAFT:
+                sole = n % 5 == 0
+                Selection.objects.create(
+                    project=project,
+                    method=Selection.Method.SOLE if sole else Selection.Method.PROPOSAL,
+                    sole_source_reason=(
+                        "この地区で同じ活動を続けている団体がほかになく、地域の合意もあるため。"
+                        if sole
+                        else ""
+                    ),
+                    applicant_count=1 if sole else 2 + n % 3,
+                    chosen_partner=link.partner if link else None,
+                    decided_on=project.start_date - timedelta(days=30),
+                    summary="6つの観点で審査し、総合点の最も高い団体を選んだ。",
+                )
+            if project.status in (Status.EVALUATING, Status.COMPLETED):
+                Project.objects.filter(pk=project.pk).update(disclosure="public")
+            reached = path[: path.index(project.status) + 1] if project.status in path else []
+            for before, after in zip(reached, reached[1:], strict=False):
+                reviewer = after in (Status.APPROVED,)
+                StatusChange.objects.create(
+                    project=project,
+                    from_status=before,
+                    to_status=after,
+                    by=users["coordinator"] if reviewer else by,
+                    comment="内容を確認しました。" if reviewer else "",
+                )
+
+    def _review_threads(self, projects: list[Project], users) -> None:
+        """A returned-then-resubmitted project and a cost-only draft, for the review demo."""
+        staff, coordinator = users["staff"], users["coordinator"]
+        mine = [p for p in projects if p.department_id == staff.department_id]
+        submitted = next(p for p in mine if p.status == Status.SUBMITTED)
+        StatusChange.objects.create(
+            project=submitted,
+            from_status=Status.SUBMITTED,
+            to_status=Status.RETURNED,
+            by=coordinator,
+            comment="期待される効果を、参加者数などの数字で書いてください。",
+        )
+        project_services.comment_add(
+            project=submitted,
+            by=staff,
+            body="参加者数の目標（年間300人）を書き加えました。ご確認ください。",
+        )
+        StatusChange.objects.create(
+            project=submitted,
+            from_status=Status.RETURNED,
+            to_status=Status.SUBMITTED,
+            by=staff,
+            comment="ご指摘の点を直しました。",
+        )
+        project_services.comment_add(
+            project=submitted,
+            by=coordinator,
+            body="活動日程が決まったら、パートナーにも共有してください。",
+            shared_with_partner=True,
+        )
+        draft = next((p for p in mine if p.status == Status.DRAFT), None)
+        if draft is not None:
+            Eligibility.objects.update_or_create(
+                project=draft,
+                defaults={
+                    "widens_service": False,
+                    "widens_service_reason": "サービスの内容は今と同じ。",
+                    "touches_lives": False,
+                    "touches_lives_reason": "市の内部の作業が中心。",
+                    "expertise": "",
+                    "cost_only": True,
+                    "cost_only_reason": "職員の作業時間を減らしたい。",
+                },
+            )
 
     def _growth_and_comments(self, projects: list[Project], users) -> None:
         # A subsidy that grew into a 事業協力 next year: the path the guideline hopes for.

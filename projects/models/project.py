@@ -40,6 +40,12 @@ class PartnerRole(models.TextChoices):
     ENDORSED = "endorsed", "後援対象"
 
 
+class Disclosure(models.TextChoices):
+    PUBLIC = "public", "公開する"
+    PARTIAL = "partial", "一部を公開する"
+    PRIVATE = "private", "公開しない"
+
+
 class Fund(models.Model):
     """A source of subsidy money, e.g. 市民活動げんき基金."""
 
@@ -115,6 +121,18 @@ class Project(models.Model):
         help_text="この事業が発展してできた元の事業（例: 補助から事業協力へ）。",
     )
     status = models.CharField("状態", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    disclosure = models.CharField(
+        "公開の判断",
+        max_length=10,
+        choices=Disclosure.choices,
+        blank=True,
+        help_text="事業の内容・過程・結果を市民に公開するか（原則4）。",
+    )
+    disclosure_reason = models.TextField(
+        "公開しない部分とその理由",
+        blank=True,
+        help_text="一部公開・非公開のときに必須。個人情報や契約上の秘密など。",
+    )
     archived_at = models.DateTimeField("アーカイブ日時", null=True, blank=True, editable=False)
     archive_reason = models.CharField(
         "アーカイブの理由", max_length=300, blank=True, editable=False
@@ -147,6 +165,10 @@ class Project(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=Status.values), name="projects_project_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(disclosure__in=["", *Disclosure.values]),
+                name="projects_project_disclosure_valid",
             ),
             models.CheckConstraint(
                 condition=Q(fiscal_year__gte=1989, fiscal_year__lte=2200),
@@ -212,149 +234,6 @@ class ProjectPartner(models.Model):
         return f"{self.partner}（{self.get_role_display()}）"
 
 
-class FormDetail(models.Model):
-    """Facts special to one 実施形態, one row per project (kept if the form changes)."""
-
-    project = models.OneToOneField(
-        Project, verbose_name="事業", on_delete=models.CASCADE, primary_key=True, related_name="+"
-    )
-
-    class Meta:
-        abstract = True
-
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name}: {self.project}"
-
-
-class ItakuDetail(FormDetail):
-    contract_method = models.CharField(
-        "契約の方法", max_length=100, blank=True, help_text="例: プロポーザル方式による随意契約"
-    )
-    specification = models.TextField(
-        "仕様書の要点", blank=True, help_text="委託する業務の範囲と水準。"
-    )
-    proposal_in_spec = models.BooleanField(
-        "パートナーの提案を仕様書に反映した",
-        default=False,
-        help_text="協働委託では、パートナーの提案を仕様に取り入れることが求められます。",
-    )
-    proposal_summary = models.TextField("反映した提案の内容", blank=True)
-    consultation_plan = models.TextField(
-        "実施中の協議の予定", blank=True, help_text="例: 毎月1回の定例会議、四半期ごとの振り返り"
-    )
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = "委託の詳細"
-        verbose_name_plural = "委託の詳細"
-
-
-class ShiteiDetail(FormDetail):
-    facility_name = models.CharField("施設名", max_length=200, blank=True)
-    designation_start = models.DateField("指定期間の開始日", null=True, blank=True)
-    designation_end = models.DateField("指定期間の終了日", null=True, blank=True)
-    management_standard = models.TextField(
-        "管理運営の基準", blank=True, help_text="開館時間、サービスの水準、利用料金など。"
-    )
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = "指定管理者の詳細"
-        verbose_name_plural = "指定管理者の詳細"
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(designation_start__isnull=True)
-                | Q(designation_end__isnull=True)
-                | Q(designation_end__gte=models.F("designation_start")),
-                name="projects_shiteidetail_end_not_before_start",
-            )
-        ]
-
-
-class JigyoKyoryokuDetail(FormDetail):
-    class AdoptPlace(models.TextChoices):
-        ROAD = "road", "道路"
-        RIVER = "river", "河川"
-        PARK = "park", "公園"
-        OTHER = "other", "その他"
-
-    is_adopt_program = models.BooleanField("アダプト・プログラム（里親制度）である", default=False)
-    adopt_place_kind = models.CharField(
-        "里親の対象", max_length=10, choices=AdoptPlace.choices, blank=True
-    )
-    adopt_place = models.CharField("対象の場所", max_length=200, blank=True)
-    city_lends_goods = models.BooleanField("市が物品を貸し出す", default=False)
-    city_pays_insurance = models.BooleanField("市が損害保険を負担する", default=False)
-    city_publicises = models.BooleanField("市が活動を広報する", default=False)
-    city_provides = models.TextField(
-        "そのほか市が提供するもの", blank=True, help_text="情報、場所の提供など。"
-    )
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = "事業協力の詳細"
-        verbose_name_plural = "事業協力の詳細"
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(adopt_place_kind__in=["", "road", "river", "park", "other"]),
-                name="projects_jigyokyoryokudetail_adopt_place_kind_valid",
-            )
-        ]
-
-
-class JikkoIinkaiDetail(FormDetail):
-    committee_name = models.CharField("実行委員会の名称", max_length=200, blank=True)
-    members = models.TextField(
-        "委員と所属", blank=True, help_text="1行に1人（または1団体）。例: 委員長 ○○自治会"
-    )
-    cost_sharing = models.TextField("経費の分担", blank=True)
-    role_sharing = models.TextField("役割の分担", blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = "実行委員会の詳細"
-        verbose_name_plural = "実行委員会の詳細"
-
-
-class KyosaiDetail(FormDetail):
-    event_name = models.CharField("催しの名称", max_length=200, blank=True)
-    event_date = models.DateField("開催日", null=True, blank=True)
-    venue = models.CharField("会場", max_length=200, blank=True)
-    co_organisers = models.TextField("共催者", blank=True, help_text="1行に1団体。")
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = "共催の詳細"
-        verbose_name_plural = "共催の詳細"
-
-
-class HojoDetail(FormDetail):
-    amount = MoneyField("補助金額（円）", null=True, blank=True)
-    fund = models.ForeignKey(
-        Fund, verbose_name="財源", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    decision_date = models.DateField("交付決定日", null=True, blank=True)
-    decision_number = models.CharField("交付決定の番号", max_length=100, blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = "補助の詳細"
-        verbose_name_plural = "補助の詳細"
-
-
-class KoenDetail(FormDetail):
-    event_name = models.CharField("催しの名称", max_length=200, blank=True)
-    event_date = models.DateField("開催日", null=True, blank=True)
-    venue = models.CharField("会場", max_length=200, blank=True)
-    approval_date = models.DateField("後援の承認日", null=True, blank=True)
-    approval_number = models.CharField("承認の番号", max_length=100, blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = "後援の詳細"
-        verbose_name_plural = "後援の詳細"
-
-
 class Comment(models.Model):
     """A remark on a project by city staff (e.g. 市民自治推進課's advice); never edited."""
 
@@ -365,6 +244,11 @@ class Comment(models.Model):
         "kyodo.User", verbose_name="記入者", on_delete=models.PROTECT, related_name="+"
     )
     body = models.TextField("コメント")
+    shared_with_partner = models.BooleanField(
+        "パートナーにも見せる",
+        default=False,
+        help_text="チェックすると、この事業のパートナー団体もこのコメントを読めます。",
+    )
     created_at = models.DateTimeField("記入日時", auto_now_add=True)
 
     class Meta:
@@ -374,3 +258,72 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author}: {self.body[:20]}"
+
+
+class Eligibility(models.Model):
+    """The answers of 対象確認 (第2-1): is this project really 協働?"""
+
+    project = models.OneToOneField(
+        Project,
+        verbose_name="事業",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="eligibility",
+    )
+    widens_service = models.BooleanField(
+        "パートナーが加わることで、通常の方法よりサービスが広がる・よくなる"
+    )
+    widens_service_reason = models.TextField("そう考える理由")
+    touches_lives = models.BooleanField("市民の生活に直接かかわる事業である")
+    touches_lives_reason = models.TextField("そう考える理由（生活へのかかわり）")
+    expertise = models.TextField(
+        "生かすパートナーの専門性・当事者性",
+        help_text="例: 地域の子育て世帯とのつながり、海岸清掃の長年の経験",
+    )
+    cost_only = models.BooleanField("経費の削減だけが目的である")
+    cost_only_reason = models.TextField("そう考える理由（経費）")
+    version = models.PositiveIntegerField("版", default=1, editable=False)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "対象確認"
+        verbose_name_plural = "対象確認"
+
+    def __str__(self) -> str:
+        return f"対象確認: {self.project}"
+
+    @property
+    def is_kyodo(self) -> bool:
+        """協働 only if not cost-driven, and it widens the service or touches lives."""
+        return (
+            not self.cost_only
+            and (self.widens_service or self.touches_lives)
+            and bool(self.expertise.strip())
+        )
+
+
+class StatusChange(models.Model):
+    """One workflow transition of a project: who moved it, when, from where to where, why."""
+
+    project = models.ForeignKey(
+        Project, verbose_name="事業", on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField("変更前", max_length=20, choices=Status.choices)
+    to_status = models.CharField("変更後", max_length=20, choices=Status.choices)
+    by = models.ForeignKey(
+        "kyodo.User", verbose_name="操作した人", on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField("日時", auto_now_add=True)
+    comment = models.TextField("コメント", blank=True)
+
+    class Meta:
+        verbose_name = "状態の変更"
+        verbose_name_plural = "状態の変更"
+        ordering = ["at", "pk"]
+        indexes = [
+            models.Index(fields=["to_status", "at"], name="projects_statuschange_to_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.get_from_status_display()} → {self.get_to_status_display()}"
