@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from partners.models import ActivityField, Partner
+from projects.admin import ReadOnlyAdmin
 
 
 @admin.register(ActivityField)
@@ -12,7 +13,7 @@ class ActivityFieldAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(SimpleHistoryAdmin):
+class PartnerAdmin(ReadOnlyAdmin):
     list_display = ["name", "kind", "representative", "archived_at"]
     list_filter = ["kind", "activity_fields"]
     search_fields = ["name", "name_kana"]

@@ -67,6 +67,8 @@ class PartnerFilter(django_filters.FilterSet):
 
     @property
     def qs(self):
+        if self.is_bound and not self.form.is_valid():
+            return self.queryset.none()  # a wrong filter must not export everything
         qs = super().qs
         if not self.form.cleaned_data.get("archived"):
             qs = qs.filter(archived_at__isnull=True)
@@ -99,15 +101,16 @@ class SelectionForm(VersionedFormMixin, KyodoModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["chosen_partner"].queryset = Partner.objects.active()
-        self.fields["chosen_partner"].help_text = (
-            "名簿から選びます。選んだ団体は、この事業のパートナーに加わります。"
-        )
+        self.fields[
+            "chosen_partner"
+        ].help_text = "名簿から選びます。選んだ団体は、この事業のパートナーに加わります。"
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("method") == Selection.Method.SOLE and not cleaned.get(
-            "sole_source_reason", ""
-        ).strip():
+        if (
+            cleaned.get("method") == Selection.Method.SOLE
+            and not cleaned.get("sole_source_reason", "").strip()
+        ):
             self.add_error(
                 "sole_source_reason", "随意（1者のみ）で選んだときは、その理由を書いてください。"
             )

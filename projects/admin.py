@@ -16,8 +16,22 @@ class ProjectPartnerInline(admin.TabularInline):
     autocomplete_fields = ["partner"]
 
 
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Shown for reference only: edits go through kyodo's screens, which keep the search index,
+    the version and the workflow consistent."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(ReadOnlyAdmin):
     list_display = ["title", "fiscal_year", "department", "implementation_form", "status"]
     list_filter = ["fiscal_year", "implementation_form", "status", "department"]
     list_select_related = ["department"]

@@ -198,6 +198,8 @@ class ProjectFilter(django_filters.FilterSet):
 
     @property
     def qs(self):
+        if self.is_bound and not self.form.is_valid():
+            return self.queryset.none()  # a wrong filter must not export everything
         qs = super().qs
         if not self.form.cleaned_data.get("archived"):
             qs = qs.filter(archived_at__isnull=True)
