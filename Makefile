@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format migrate seed serve clean
+.PHONY: run test lint format guide clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ test: $(STAMP)
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest
+
+## guide: retake the user guide's screenshots (docs/guide/*.png) from the browser tests
+guide: $(STAMP)
+	KYODO_GUIDE_DIR=docs/guide DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -n0 -q \
+		tests/e2e/test_review_flow.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

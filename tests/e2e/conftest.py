@@ -13,6 +13,8 @@ from django.test import override_settings
 
 CHROMIUM = os.environ.get("KYODO_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+# `make guide` sets this so that the user guide's pictures are taken from the real screens.
+GUIDE_DIR = os.environ.get("KYODO_GUIDE_DIR")
 
 pytestmark = pytest.mark.xdist_group("e2e")
 
@@ -72,9 +74,13 @@ _axe = Axe()
 def check_page(page):
     """Screenshot the page and assert axe finds no serious or critical violation."""
 
-    def check(name: str):
+    def check(name: str, *, guide: str | None = None):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        if guide and GUIDE_DIR:
+            Path(GUIDE_DIR).mkdir(parents=True, exist_ok=True)
+            shot = Path(GUIDE_DIR) / f"{guide}.jpg"
+            page.screenshot(path=str(shot), full_page=True, type="jpeg", quality=70)
         results = _axe.run(page)
         bad = [
             f"{v['id']} ({v['impact']}): {v['help']} → "
