@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from kyodo import fiscal
 from kyodo.rules import is_coordinator, is_department_staff, is_partner_user
-from projects.models import Project, Status
+from projects.models import AgreementVersion, FollowUp, Project, Status
 
 
 def _status_counts(queryset) -> list[tuple[str, str, int]]:
@@ -43,6 +43,21 @@ def dashboard(request):
             list_query=f"department={user.department_id}",
         )
     elif is_partner_user(user):
+        waiting_versions = (
+            AgreementVersion.objects.filter(
+                agreement__project__in=visible, frozen_at__isnull=False, agreed_at__isnull=True
+            )
+            .exclude(confirmations__party_key=f"partner:{user.partner_id}")
+            .select_related("agreement__project")
+        )
+        context["waiting"] = [
+            (
+                f"協定の確認を待っています: {v.agreement.project.title}（{v.label}）",
+                1,
+                reverse("projects:agreement", args=[v.agreement.project_id]),
+            )
+            for v in waiting_versions
+        ]
         context.update(
             heading=f"{user.partner.name}が参加している協働事業",
             projects=visible.for_list().order_by("-fiscal_year", "title")[:20],
@@ -59,4 +74,9 @@ def dashboard(request):
             if is_coordinator(user)
             else None,
         )
+    context["follow_ups"] = (
+        FollowUp.objects.filter(owner=user, done=False)
+        .select_related("consultation__project")
+        .order_by("due_on", "pk")[:20]
+    )
     return render(request, "kyodo/dashboard.html", context)

@@ -80,3 +80,9 @@ def get_project_for(user, pk: int, *, perm: str = "projects.view_project") -> Pr
     if perm != "projects.view_project" and not user.has_perm(perm, project):
         raise PermissionDenied
     return project
+
+
+# The agreement: the owning department drafts it; every party of the project reads and confirms.
+rules.add_perm("projects.edit_agreement", is_city_owner & is_not_archived)
+rules.add_perm("projects.confirm_agreement", (is_owning_department | is_admin | is_project_partner))
+rules.add_perm("projects.record_consultation", is_city_owner & is_not_archived)

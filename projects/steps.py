@@ -78,7 +78,7 @@ class StepState:
     need: Need
     missing: list[str] = field(default_factory=list)
     url: str | None = None
-    # False while the step's own screens are still to be built (they come with later work).
+    # False while the step's own screens are still to be built (評価 comes with later work).
     available: bool = True
 
     @property
@@ -135,6 +135,16 @@ def _selection_missing(project: Project) -> list[str]:
     return selection.missing()
 
 
+def _agreement_missing(project: Project) -> list[str]:
+    from projects.models import AgreementVersion
+
+    if AgreementVersion.objects.filter(
+        agreement__project=project, agreed_at__isnull=False
+    ).exists():
+        return []
+    return ["全当事者が確認した協定（合意済）"]
+
+
 def _disclosure_missing(project: Project) -> list[str]:
     if not project.disclosure:
         return ["公開するかどうかの判断"]
@@ -162,9 +172,14 @@ def step_states(project: Project, detail=None) -> list[StepState]:
         elif step == Step.DISCLOSURE:
             state.missing = _disclosure_missing(project)
             state.url = reverse("projects:disclosure", args=[pk])
+        elif step == Step.AGREEMENT:
+            state.missing = _agreement_missing(project)
+            state.url = reverse("projects:agreement", args=[pk])
+        elif step == Step.IMPLEMENTATION:
+            state.missing = [] if project.consultations.exists() else ["協議の記録（1回以上）"]
+            state.url = reverse("projects:consultations", args=[pk])
         else:
-            # 合意形成 (協定書), 実施・協議 and 評価 get their screens with the agreement and
-            # evaluation work; until then the step cannot be completed in kyodo.
+            # 評価 gets its screens with the evaluation work; until then it cannot be done here.
             state.available = False
             state.missing = [f"{step.label}の記録"]
         states.append(state)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from projects import agreement_views as av
 from projects import views
 
 app_name = "projects"
@@ -25,4 +26,30 @@ urlpatterns = [
     path("<int:pk>/selection/", views.project_selection, name="selection"),
     path("<int:pk>/disclosure/", views.project_disclosure, name="disclosure"),
     path("<int:pk>/transition/<str:name>/", views.project_transition, name="transition"),
+    path("<int:pk>/agreement/", av.agreement_detail, name="agreement"),
+    path("<int:pk>/agreement/start/", av.agreement_start, name="agreement_start"),
+    path("<int:pk>/agreement/amend/", av.agreement_amend, name="agreement_amend"),
+    path("<int:pk>/agreement/compare/", av.agreement_compare, name="agreement_compare"),
+    path("<int:pk>/agreement.pdf", av.agreement_pdf, name="agreement_pdf"),
+    path("<int:pk>/agreement/v<int:number>/edit/", av.agreement_edit, name="agreement_edit"),
+    path("<int:pk>/agreement/v<int:number>/freeze/", av.agreement_freeze, name="agreement_freeze"),
+    path(
+        "<int:pk>/agreement/v<int:number>/unfreeze/",
+        av.agreement_unfreeze,
+        name="agreement_unfreeze",
+    ),
+    path(
+        "<int:pk>/agreement/v<int:number>/confirm/", av.agreement_confirm, name="agreement_confirm"
+    ),
+    path(
+        "<int:pk>/agreement/v<int:number>.pdf",
+        av.agreement_version_pdf,
+        name="agreement_version_pdf",
+    ),
+    path("<int:pk>/consultations/", av.consultations, name="consultations"),
+    path(
+        "<int:pk>/consultations/follow-ups/<int:follow_up_pk>/done/",
+        av.follow_up_done,
+        name="follow_up_done",
+    ),
 ]

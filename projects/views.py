@@ -23,6 +23,7 @@ from partners.forms import SelectionForm
 from partners.models import Selection
 from partners.services import selection_save
 from projects import services
+from projects.agreements import latest_agreed
 from projects.exports import projects_csv, projects_xlsx
 from projects.forms import (
     AddPartnerForm,
@@ -188,6 +189,7 @@ def _detail_page(request, project: Project, **forms):
     steps = step_states(project, detail)
     transitions = available_transitions(request.user, project)
     context = {
+        "agreed": latest_agreed(getattr(project, "agreement", None)),
         "show_internal": internal,
         "project": project,
         "spec": spec,

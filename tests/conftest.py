@@ -102,3 +102,9 @@ def personas(staff, staff2, coordinator, partner_user, partner2_user, admin_user
         "admin": admin_user,
         "anonymous": None,
     }
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Stored files (agreement PDFs) go to a temporary folder, never into var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -44,5 +44,5 @@ def test_it_shows_a_project_page_in_a_bounded_number_of_queries(
     client.force_login(staff)
     for n in range(5):
         ProjectPartnerFactory(project=project, partner=PartnerFactory(name=f"追加団体{n}"))
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(35):
         assert client.get(reverse("projects:detail", args=[project.pk])).status_code == 200

@@ -5,10 +5,14 @@ added without deciding who may reach it. Objects are always someone's: `project`
 staff's department and partner's organisation; partner2 and staff2 belong elsewhere.
 """
 
+from datetime import date
+
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from projects.models import Agreement, AgreementVersion, Consultation, FollowUp
 from tests.factories import PartnerFactory, ProjectFactory, ProjectPartnerFactory
 
 ROLES = ["anonymous", "staff", "staff2", "coordinator", "partner", "partner2", "admin"]
@@ -55,6 +59,34 @@ MATRIX = [
     ("projects:transition", "post", "submit", _statuses(LOGIN, 400, 403, 403, 403, 404, 400)),
     ("projects:transition", "post", "approve", _statuses(LOGIN, 403, 403, 400, 403, 404, 400)),
     ("review", "get", None, _statuses(LOGIN, 403, 403, 200, 403, 403, 200)),
+    ("projects:agreement", "get", "project", _statuses(LOGIN, 200, 200, 200, 200, 404, 200)),
+    ("projects:agreement_start", "post", "project", _statuses(LOGIN, 302, 403, 403, 403, 404, 302)),
+    ("projects:agreement_amend", "post", "project", _statuses(LOGIN, 302, 403, 403, 403, 404, 302)),
+    (
+        "projects:agreement_compare",
+        "get",
+        "project",
+        _statuses(LOGIN, 200, 200, 200, 200, 404, 200),
+    ),
+    ("projects:agreement_pdf", "get", "project", _statuses(LOGIN, 200, 200, 200, 200, 404, 200)),
+    ("projects:agreement_edit", "get", "v2", _statuses(LOGIN, 200, 403, 403, 403, 404, 200)),
+    ("projects:agreement_freeze", "post", "v2", _statuses(LOGIN, 302, 403, 403, 403, 404, 302)),
+    ("projects:agreement_unfreeze", "post", "v2", _statuses(LOGIN, 302, 403, 403, 403, 404, 302)),
+    ("projects:agreement_confirm", "post", "v2", _statuses(LOGIN, 302, 403, 403, 302, 404, 302)),
+    (
+        "projects:agreement_version_pdf",
+        "get",
+        "v1",
+        _statuses(LOGIN, 200, 200, 200, 200, 404, 200),
+    ),
+    ("projects:consultations", "get", "project", _statuses(LOGIN, 200, 200, 200, 200, 404, 200)),
+    ("projects:consultations", "post", "project", _statuses(LOGIN, 200, 403, 403, 403, 404, 200)),
+    (
+        "projects:follow_up_done",
+        "post",
+        "follow_up",
+        _statuses(LOGIN, 302, 403, 403, 403, 404, 302),
+    ),
     ("partners:list", "get", None, _statuses(LOGIN, 200, 200, 200, 200, 200, 200)),
     ("partners:create", "get", None, _statuses(LOGIN, 200, 200, 200, 403, 403, 200)),
     ("partners:detail", "get", "partner", _statuses(LOGIN, 200, 200, 200, 200, 404, 200)),
@@ -86,6 +118,10 @@ def _request(world: dict, name: str, kind: str | None):
         return reverse(name, args=[project.pk]), {}
     if kind in ("submit", "approve"):
         return reverse(name, args=[project.pk, kind]), {"comment": ""}
+    if kind in ("v1", "v2"):
+        return reverse(name, args=[project.pk, int(kind[1])]), {}
+    if kind == "follow_up":
+        return reverse(name, args=[project.pk, world["follow_up"].pk]), {}
     if kind == "archived":
         return reverse(name, args=[world["archived"].pk]), {}
     if kind == "add":
@@ -111,7 +147,22 @@ def world(personas, project, other_project, partner_org, department):
     archived.archived_at = timezone.now()
     archived.save()
     archived_partner = PartnerFactory(name="解散した団体", archived_at=timezone.now())
+    # An agreed original (stored PDF) and a draft amendment, made directly: no rendering here.
+    agreement = Agreement.objects.create(project=project)
+    agreed = AgreementVersion(
+        agreement=agreement, number=1, purpose="目的", agreed_at=timezone.now(), pdf_sha256="0" * 64
+    )
+    agreed.pdf.save("agreement.pdf", ContentFile(b"%PDF-1.4 stored"), save=False)
+    agreed.save()
+    AgreementVersion.objects.create(agreement=agreement, number=2, purpose="目的")
+    consultation = Consultation.objects.create(
+        project=project, held_on=date(2025, 5, 1), attendees="市、団体", discussed="進み具合"
+    )
+    follow_up = FollowUp.objects.create(
+        consultation=consultation, task="報告書の下書き", owner=personas["staff"]
+    )
     return {
+        "follow_up": follow_up,
         "personas": personas,
         "project": project,
         "link": project.project_partners.get(),
@@ -140,6 +191,11 @@ def test_it_gives_each_role_the_status_it_must(client, world, role, name, method
 
 
 POST_ONLY = [
+    "projects:agreement_start",
+    "projects:agreement_amend",
+    "projects:agreement_freeze",
+    "projects:agreement_confirm",
+    "projects:follow_up_done",
     "projects:restore",
     "projects:partner_add",
     "projects:comment",

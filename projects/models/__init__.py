@@ -1,5 +1,17 @@
 """The 協働事業 record: re-exported so that `from projects.models import X` keeps working."""
 
+from projects.models.agreement import (
+    Agreement,
+    AgreementConfirmation,
+    AgreementCost,
+    AgreementMilestone,
+    AgreementRole,
+    AgreementVersion,
+    Consultation,
+    FollowUp,
+    Owner,
+    Party,
+)
 from projects.models.details import (
     FormDetail,
     HojoDetail,
@@ -25,6 +37,16 @@ from projects.models.project import (
 )
 
 __all__ = [
+    "Agreement",
+    "AgreementConfirmation",
+    "AgreementCost",
+    "AgreementMilestone",
+    "AgreementRole",
+    "AgreementVersion",
+    "Consultation",
+    "FollowUp",
+    "Owner",
+    "Party",
     "Comment",
     "Disclosure",
     "Eligibility",
