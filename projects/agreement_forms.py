@@ -40,7 +40,8 @@ class AgreementVersionForm(VersionedFormMixin, KyodoModelForm):
 
 
 def _party_choices(project: Project, *, joint: bool) -> list[tuple[str, str]]:
-    choices = [("city", "市（甲）")]
+    # The blank first choice keeps an untouched extra row "unchanged", so it is skipped.
+    choices = [("", "選んでください"), ("city", "市（甲）")]
     if joint:
         choices.append(("joint", "共同"))
     choices += [

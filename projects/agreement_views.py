@@ -58,6 +58,13 @@ def agreement_detail(request, pk: int):
         "agreed": agreements.latest_agreed(agreement),
         "confirmations": _confirmation_status(project, current),
         "my_party": key,
+        "can_confirm": bool(
+            key
+            and current
+            and not current.is_draft
+            and not current.is_agreed
+            and not current.confirmations.filter(party_key=key).exists()
+        ),
         "gaps": agreements.freeze_gaps(current) if current and current.is_draft else [],
     }
     if current is not None:
