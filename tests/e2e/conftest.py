@@ -16,8 +16,6 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 # `make guide` sets this so that the user guide's pictures are taken from the real screens.
 GUIDE_DIR = os.environ.get("KYODO_GUIDE_DIR")
 
-pytestmark = pytest.mark.xdist_group("e2e")
-
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):

@@ -12,8 +12,6 @@ from partners.models import Partner
 from projects import services
 from projects.models import AgreementVersion, Project
 
-pytestmark = pytest.mark.xdist_group("e2e")
-
 OUT = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
@@ -45,8 +43,11 @@ def _logout(page):
 
 def _confirm_as(page, live_server, login, username, project):
     login(username)
-    expect(page.get_by_role("link", name=re.compile("協定の確認を待っています"))).to_be_visible()
-    page.get_by_role("link", name=re.compile("協定の確認を待っています")).click()
+    waiting = page.get_by_role(
+        "link", name=re.compile(f"協定の確認を待っています: {project.title}")
+    )
+    expect(waiting).to_be_visible()
+    waiting.click()
     page.get_by_role("button", name="この内容で確認する").click()
     expect(page.get_by_text("協定の内容を確認しました。")).to_be_visible()
     _logout(page)

@@ -2,12 +2,9 @@
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from projects.models import HojoDetail, Project
-
-pytestmark = pytest.mark.xdist_group("e2e")
 
 
 def test_it_records_a_project_with_japanese_input_and_switches_the_form(

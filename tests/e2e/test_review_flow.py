@@ -3,12 +3,9 @@ and a 後援 project walks its shorter path to 完了. The screenshots feed docs
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from projects.models import Project, StatusChange
-
-pytestmark = pytest.mark.xdist_group("e2e")
 
 
 def _logout(page):

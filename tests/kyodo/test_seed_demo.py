@@ -5,6 +5,7 @@ import io
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.test import override_settings
 
 from kyodo.models import Department, User
@@ -29,9 +30,23 @@ def counts() -> dict[str, int]:
     return counted
 
 
+@pytest.fixture(scope="module")
+def _seeded_once(django_db_setup, django_db_blocker):
+    # Seeding takes seconds (it prints agreement PDFs): do it once for this module, inside a
+    # transaction that is rolled back afterwards so no other test sees the demo data.
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield seed()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
-def seeded(db) -> str:
-    return seed()
+def seeded(_seeded_once, db) -> str:
+    return _seeded_once
 
 
 @pytest.mark.django_db

@@ -22,19 +22,19 @@ from projects.services import project_detail
 from projects.steps import blocking, step_states
 from tests.factories import ProjectFactory
 
-R, O, N = Need.REQUIRED, Need.OPTIONAL, Need.NOT_APPLICABLE
+REQ, OPT, NA = Need.REQUIRED, Need.OPTIONAL, Need.NOT_APPLICABLE
 
 # Columns: 企画, 対象確認, パートナー選定, 合意形成, 実施・協議, 評価, 公開 (第2, in order).
 NEEDS = {
-    "itaku": (R, R, R, R, R, R, R),
-    "shitei": (R, R, R, R, R, R, R),
-    "jigyo_kyoryoku": (R, R, R, R, R, R, R),
-    "jikko_iinkai": (R, R, R, R, R, R, R),
-    "kyosai": (R, R, R, R, R, R, R),
+    "itaku": (REQ, REQ, REQ, REQ, REQ, REQ, REQ),
+    "shitei": (REQ, REQ, REQ, REQ, REQ, REQ, REQ),
+    "jigyo_kyoryoku": (REQ, REQ, REQ, REQ, REQ, REQ, REQ),
+    "jikko_iinkai": (REQ, REQ, REQ, REQ, REQ, REQ, REQ),
+    "kyosai": (REQ, REQ, REQ, REQ, REQ, REQ, REQ),
     # The subsidy decision (交付決定) replaces selection and agreement.
-    "hojo": (R, R, N, N, O, R, R),
+    "hojo": (REQ, REQ, NA, NA, OPT, REQ, REQ),
     # The endorsement (後援承認) is the whole arrangement.
-    "koen": (R, R, N, N, N, O, R),
+    "koen": (REQ, REQ, NA, NA, NA, OPT, REQ),
 }
 
 PLAN = {
@@ -125,7 +125,9 @@ GUIDE = [
 
 @pytest.mark.parametrize(("answers", "expected"), GUIDE, ids=[g[1].value for g in GUIDE])
 def test_it_suggests_a_form_with_a_reason_from_the_guides_answers(answers, expected):
-    guide = FormGuideForm(dict(zip(("facility", "money", "organiser", "duration"), answers)))
+    guide = FormGuideForm(
+        dict(zip(("facility", "money", "organiser", "duration"), answers, strict=True))
+    )
     assert guide.is_valid(), guide.errors
     form, reason = suggest_form(guide.cleaned_data)
     assert form == expected

@@ -165,9 +165,14 @@ def test_it_adds_a_history_row_for_each_transition(ready, staff, coordinator):
 
 
 def test_it_mails_the_coordinators_on_submit_with_the_project_url(
-    ready, staff, coordinator, coordinator2, with_emails, mailoutbox,
+    ready,
+    staff,
+    coordinator,
+    coordinator2,
+    with_emails,
+    mailoutbox,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     with django_capture_on_commit_callbacks(execute=True):
         project_submit(project=ready, by=staff)
 
@@ -182,9 +187,15 @@ def test_it_mails_the_coordinators_on_submit_with_the_project_url(
     [("approve", "承認されました"), ("return", "差し戻されました")],
 )
 def test_it_mails_the_owning_departments_staff_on_approve_and_return(
-    submitted, staff, coordinator, with_emails, mailoutbox,
-    django_capture_on_commit_callbacks, action, subject,
-):  # fmt: skip
+    submitted,
+    staff,
+    coordinator,
+    with_emails,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    action,
+    subject,
+):
     with django_capture_on_commit_callbacks(execute=True):
         TRANSITIONS[action].run(project=submitted, by=coordinator, comment="予算の根拠を添えて")
 
@@ -350,9 +361,15 @@ def test_it_lets_only_the_first_of_two_coordinators_act(
 
 @pytest.mark.parametrize("second", ["approve", "return"])
 def test_it_answers_the_second_coordinators_post_with_a_message_not_an_error(
-    client, submitted, coordinator, coordinator2, with_emails, mailoutbox,
-    django_capture_on_commit_callbacks, second,
-):  # fmt: skip
+    client,
+    submitted,
+    coordinator,
+    coordinator2,
+    with_emails,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    second,
+):
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         first = client.post(transition_url(submitted, "approve"))
