@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format guide clean
+.PHONY: run test lint format guide bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ test: $(STAMP)
 guide: $(STAMP)
 	KYODO_GUIDE_DIR=docs/guide DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -n0 -q \
 		tests/e2e/test_review_flow.py
+
+## bench: measure agreement PDF rendering and serving (bench/results.json)
+bench: $(STAMP)
+	$(PY) bench/run.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
