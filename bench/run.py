@@ -5,12 +5,12 @@ writes bench/results.json. Later work adds the page and export measurements of i
 """
 
 import json
-import shutil
-import subprocess
-import tempfile
 import os
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from datetime import date
 from pathlib import Path

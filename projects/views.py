@@ -1,5 +1,7 @@
 """Project pages. Views parse, call one service, render; rules live elsewhere."""
 
+import copy
+
 import django_filters
 from django.conf import settings
 from django.contrib import messages
@@ -449,7 +451,9 @@ def project_eligibility(request, pk: int):
 def project_disclosure(request, pk: int):
     perm = "projects.change_steps" if request.method == "POST" else "projects.view_project"
     project = get_project_for(request.user, pk, perm=perm)
-    form = DisclosureForm(request.POST or None, instance=project)
+    # A bound model form writes what was typed onto its instance; keep `project` as saved,
+    # since the step bar is drawn from it when the save is refused.
+    form = DisclosureForm(request.POST or None, instance=copy.copy(project))
     if not request.user.has_perm("projects.change_steps", project):
         form = None
 

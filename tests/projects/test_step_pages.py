@@ -263,6 +263,25 @@ def test_it_keeps_the_typed_disclosure_when_someone_saved_first(client, staff, p
     assert project.disclosure == ""
 
 
+@pytest.mark.parametrize(
+    ("saved", "typed"),
+    [
+        ({"disclosure": "", "version": 2}, {"disclosure": "public", "version": 1}),
+        ({"disclosure": "public", "version": 1}, {"disclosure": "partial", "version": 1}),
+    ],
+    ids=["conflict", "invalid"],
+)
+def test_it_shows_the_saved_disclosure_in_the_step_bar_when_a_save_is_refused(
+    client, staff, project, saved, typed
+):
+    Project.objects.filter(pk=project.pk).update(**saved)
+    before = "済み" if saved["disclosure"] else "未了"
+    client.force_login(staff)
+    response = client.post(step_url(project, "disclosure"), typed)
+    assert response.status_code == 200
+    assert step_bar(response.content.decode())["公開"] == before
+
+
 @pytest.mark.parametrize("name", ["eligibility", "selection", "disclosure"])
 def test_it_refuses_other_methods_on_the_step_pages(client, staff, project, name):
     client.force_login(staff)

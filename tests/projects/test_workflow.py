@@ -412,6 +412,16 @@ def test_it_shows_the_empty_return_comment_refusal_on_the_page(client, submitted
     assert submitted.status == Status.SUBMITTED
 
 
+def test_it_explains_why_an_overlong_comment_is_refused(client, ready, staff):
+    client.force_login(staff)
+    response = client.post(transition_url(ready, "submit"), {"comment": "あ" * 4001})
+    assert response.status_code == 400
+    alert = response.content.decode().split('id="workflow-heading"')[1].split("</form>")[0]
+    assert "4000 文字以下" in alert
+    ready.refresh_from_db()
+    assert ready.status == Status.DRAFT
+
+
 @pytest.mark.parametrize(
     ("who", "expected"),
     [("staff2", 403), ("coordinator", 403), ("partner_user", 403), ("partner2_user", 404)],
