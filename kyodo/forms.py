@@ -182,3 +182,23 @@ def _show(value) -> str:
     if isinstance(value, date):
         return fiscal.wareki_date(value)
     return str(value)
+
+
+def save_or_explain(form: forms.Form, save) -> tuple[bool, list | None]:
+    """Run save(); a conflict or a refused rule becomes a message on the form, input kept.
+
+    Returns (saved, conflict rows for includes/conflict.html).
+    """
+    from kyodo.services import ConflictError, DomainError
+
+    try:
+        save()
+    except ConflictError as exc:
+        rows = conflict_rows(form, exc.current)
+        form.add_error(None, str(exc))
+        form.take_current_version(exc.current.version)
+        return False, rows
+    except DomainError as exc:
+        form.add_error(None, str(exc))
+        return False, None
+    return True, None

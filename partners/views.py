@@ -1,16 +1,15 @@
 """Partner directory pages."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kyodo.forms import conflict_rows
+from kyodo.forms import save_or_explain
 from kyodo.history import history_entries
-from kyodo.services import ConflictError, DomainError
+from kyodo.pagination import paginate
+from kyodo.services import DomainError
 from partners import services
 from partners.forms import PartnerFilter, PartnerForm
 from partners.models import Partner
@@ -23,13 +22,10 @@ from projects.models import Project
 def partner_list(request):
     queryset = Partner.objects.visible_to(request.user).for_list()
     partner_filter = PartnerFilter(request.GET, queryset=queryset)
-    page = Paginator(partner_filter.qs, settings.KYODO_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "partners/list.html",
-        {"filter": partner_filter, "page": page, "query": query.urlencode()},
+        {"filter": partner_filter, **paginate(request, partner_filter.qs)},
     )
 
 
@@ -80,21 +76,17 @@ def partner_edit(request, pk: int):
         data = {
             k: v for k, v in form.cleaned_data.items() if k not in ("version", "activity_fields")
         }
-        try:
-            services.partner_update(
+        saved, conflict = save_or_explain(
+            form,
+            lambda: services.partner_update(
                 partner=Partner.objects.get(pk=partner.pk),
                 by=request.user,
                 expected_version=form.cleaned_data["version"],
                 data=data,
                 activity_fields=list(form.cleaned_data["activity_fields"]),
-            )
-        except ConflictError as exc:
-            conflict = conflict_rows(form, exc.current)
-            form.add_error(None, str(exc))
-            form.take_current_version(exc.current.version)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
+            ),
+        )
+        if saved:
             messages.success(request, "変更を保存しました。")
             return redirect("partners:detail", partner.pk)
     return render(

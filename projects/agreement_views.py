@@ -2,14 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kyodo.forms import conflict_rows
+from kyodo.forms import save_or_explain
 from kyodo.models import User
-from kyodo.services import ConflictError, DomainError
+from kyodo.services import DomainError
 from projects import agreements
 from projects.agreement_forms import (
     AgreementVersionForm,
@@ -100,24 +99,19 @@ def agreement_edit(request, pk: int, number: int):
     tables = table_formsets(version, data)
     conflict = None
     if data is not None and form.is_valid() and all(t.is_valid() for t in tables.values()):
-        try:
-            with transaction.atomic():
-                agreements.agreement_version_save(
-                    version=version,
-                    by=request.user,
-                    expected_version=form.cleaned_data["version"],
-                    data={k: v for k, v in form.cleaned_data.items() if k != "version"},
-                    roles=rows(tables["roles"]),
-                    costs=rows(tables["costs"]),
-                    milestones=rows(tables["milestones"]),
-                )
-        except ConflictError as exc:
-            conflict = conflict_rows(form, exc.current)
-            form.add_error(None, str(exc))
-            form.take_current_version(exc.current.version)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
+        saved, conflict = save_or_explain(
+            form,
+            lambda: agreements.agreement_version_save(
+                version=version,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                data={k: v for k, v in form.cleaned_data.items() if k != "version"},
+                roles=rows(tables["roles"]),
+                costs=rows(tables["costs"]),
+                milestones=rows(tables["milestones"]),
+            ),
+        )
+        if saved:
             messages.success(request, "協定の案を保存しました。")
             return redirect("projects:agreement", project.pk)
     return render(

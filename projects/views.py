@@ -3,12 +3,9 @@
 import copy
 
 import django_filters
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,10 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kyodo import fiscal
 from kyodo.display import record_rows
-from kyodo.forms import conflict_rows
+from kyodo.forms import save_or_explain
 from kyodo.history import history_entries
 from kyodo.models import Department
-from kyodo.services import ConflictError, DomainError
+from kyodo.pagination import paginate
+from kyodo.services import DomainError
 from partners.forms import SelectionForm
 from partners.models import Selection
 from partners.services import selection_save
@@ -70,13 +68,10 @@ def _filtered(request) -> ProjectFilter:
 @require_GET
 def project_list(request):
     project_filter = _filtered(request)
-    page = Paginator(project_filter.qs, settings.KYODO_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "projects/list.html",
-        {"filter": project_filter, "page": page, "query": query.urlencode()},
+        {"filter": project_filter, **paginate(request, project_filter.qs)},
     )
 
 
@@ -231,22 +226,17 @@ def project_edit(request, pk: int):
     conflict = None
     if request.method == "POST" and form.is_valid() and detail_form.is_valid():
         cleaned = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            with transaction.atomic():
-                services.project_update(
-                    project=Project.objects.get(pk=project.pk),
-                    by=request.user,
-                    expected_version=form.cleaned_data["version"],
-                    data=cleaned,
-                    detail_data=detail_form.cleaned_data,
-                )
-        except ConflictError as exc:
-            conflict = conflict_rows(form, exc.current)
-            form.add_error(None, str(exc))
-            form.take_current_version(exc.current.version)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
+        saved, conflict = save_or_explain(
+            form,
+            lambda: services.project_update(
+                project=Project.objects.get(pk=project.pk),
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                data=cleaned,
+                detail_data=detail_form.cleaned_data,
+            ),
+        )
+        if saved:
             messages.success(request, "変更を保存しました。")
             return redirect("projects:detail", project.pk)
     return render(
@@ -387,15 +377,11 @@ def _step_page(request, project: Project, step: Step, form, save, *, title: str,
     """A step's form beside its help panel; save(form) calls the step's service."""
     conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            save(form)
-        except ConflictError as exc:
-            conflict = conflict_rows(form, exc.current)
-            form.add_error(None, str(exc))
-            form.take_current_version(exc.current.version)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
+        saved, conflict = save_or_explain(
+            form,
+            lambda: save(form),
+        )
+        if saved:
             messages.success(request, f"{step.label}を保存しました。")
             return redirect("projects:detail", project.pk)
     steps = step_states(project, services.project_detail(project))
@@ -542,11 +528,8 @@ def review_queue(request):
         .order_by("submitted_at", "pk")
     )
     review_filter = ReviewFilter(request.GET, queryset=queryset)
-    page = Paginator(review_filter.qs, settings.KYODO_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "projects/review_queue.html",
-        {"filter": review_filter, "page": page, "query": query.urlencode()},
+        {"filter": review_filter, **paginate(request, review_filter.qs)},
     )

@@ -86,7 +86,8 @@ def project_approve(*, project: Project, by, comment: str = "") -> StatusChange:
         lambda: notify(
             _department_staff(project),
             f"承認されました: {project.title}",
-            f"協働事業「{project.title}」が市民自治推進課に承認されました。",
+            f"協働事業「{project.title}」が市民自治推進課に承認されました。"
+            + (f"\n\n{comment.strip()}" if comment.strip() else ""),
             project.get_absolute_url(),
         )
     )
