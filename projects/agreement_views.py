@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kyodo.forms import save_or_explain
@@ -65,6 +66,10 @@ def agreement_detail(request, pk: int):
             and not current.confirmations.filter(party_key=key).exists()
         ),
         "gaps": agreements.freeze_gaps(current) if current and current.is_draft else [],
+        "version_comments": current.comments.select_related("author") if current else [],
+        "can_comment": bool(
+            key and current and (key == "city" or (current.is_draft and current.open_for_comments))
+        ),
     }
     if current is not None:
         context.update(agreements.agreement_pdf_context(current, draft=True))
@@ -300,3 +305,36 @@ def follow_up_done(request, pk: int, follow_up_pk: int):
     agreements.follow_up_done(follow_up=follow_up, by=request.user)
     messages.success(request, f"宿題「{follow_up.task}」を済みにしました。")
     return redirect("projects:consultations", project.pk)
+
+
+@login_required
+@require_POST
+def agreement_comments_toggle(request, pk: int, number: int):
+    project = get_project_for(request.user, pk, perm="projects.edit_agreement")
+    version = _version(project, number)
+    open_ = request.POST.get("open") == "1"
+    try:
+        agreements.agreement_set_comments(version=version, by=request.user, open_=open_)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, "パートナーの意見を受け付けます。" if open_ else "意見の受付を終えました。"
+        )
+    return redirect("projects:agreement", project.pk)
+
+
+@login_required
+@require_POST
+def agreement_comment(request, pk: int, number: int):
+    project = get_project_for(request.user, pk, perm="projects.confirm_agreement")
+    version = _version(project, number)
+    try:
+        agreements.agreement_comment(
+            version=version, by=request.user, body=request.POST.get("body", "")
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "意見を書き込みました。")
+    return redirect(f"{reverse('projects:agreement', args=[project.pk])}?v={number}#comments")

@@ -360,7 +360,7 @@ def version_diff(old: AgreementVersion, new: AgreementVersion) -> list[dict]:
 
 @transaction.atomic
 def consultation_record(*, project: Project, by, data: dict, follow_ups: list[dict]):
-    """Record a 協議の場 with its follow-ups."""
+    """Record a 協議の場 with its follow-ups; a proposed change opens a 変更協定 draft."""
     from projects.models import Consultation, FollowUp
 
     consultation = Consultation(project=project, created_by=by, **data)
@@ -370,7 +370,51 @@ def consultation_record(*, project: Project, by, data: dict, follow_ups: list[di
         item = FollowUp(consultation=consultation, **task)
         record_history_author(item, by=by)
         item.save()
+    agreement = Agreement.objects.filter(project=project).first()
+    if (
+        consultation.proposes_change
+        and latest_agreed(agreement) is not None
+        and not agreement.versions.filter(agreed_at__isnull=True).exists()
+    ):
+        what = consultation.decided or consultation.discussed
+        agreement_amend(
+            agreement=agreement,
+            by=by,
+            reason=f"{fiscal.wareki_date(consultation.held_on)}の協議で提案された変更: {what}",
+        )
     return consultation
+
+
+@transaction.atomic
+def agreement_set_comments(*, version: AgreementVersion, by, open_: bool) -> AgreementVersion:
+    """Invite (or stop) the partners' comments on a draft."""
+    if not version.is_draft:
+        raise DomainError("意見を受け付けられるのは案の段階だけです。")
+    version.open_for_comments = open_
+    record_history_author(version, by=by, reason="意見の受付を" + ("開始" if open_ else "終了"))
+    version.save(update_fields=["open_for_comments", "updated_at"])
+    return version
+
+
+def agreement_comment(*, version: AgreementVersion, by, body: str):
+    """A comment on a version: the city any time, a partner while invited on a draft."""
+    from projects.models import Comment
+
+    project = version.agreement.project
+    key = party_key_for(by, project)
+    if key is None:
+        raise DomainError("この協定の当事者だけが意見を書けます。")
+    if key != "city" and not (version.is_draft and version.open_for_comments):
+        raise DomainError("いまはこの版への意見を受け付けていません。")
+    if not body.strip():
+        raise DomainError("意見を入力してください。")
+    return Comment.objects.create(
+        project=project,
+        author=by,
+        body=body.strip(),
+        shared_with_partner=True,
+        agreement_version=version,
+    )
 
 
 @transaction.atomic

@@ -46,6 +46,16 @@ urlpatterns = [
         av.agreement_version_pdf,
         name="agreement_version_pdf",
     ),
+    path(
+        "<int:pk>/agreement/v<int:number>/comments/",
+        av.agreement_comment,
+        name="agreement_comment",
+    ),
+    path(
+        "<int:pk>/agreement/v<int:number>/comments/toggle/",
+        av.agreement_comments_toggle,
+        name="agreement_comments_toggle",
+    ),
     path("<int:pk>/consultations/", av.consultations, name="consultations"),
     path(
         "<int:pk>/consultations/follow-ups/<int:follow_up_pk>/done/",

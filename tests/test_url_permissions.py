@@ -79,6 +79,13 @@ MATRIX = [
         "v1",
         _statuses(LOGIN, 200, 200, 200, 200, 404, 200),
     ),
+    ("projects:agreement_comment", "post", "v2c", _statuses(LOGIN, 302, 403, 403, 302, 404, 302)),
+    (
+        "projects:agreement_comments_toggle",
+        "post",
+        "v2",
+        _statuses(LOGIN, 302, 403, 403, 403, 404, 302),
+    ),
     ("projects:consultations", "get", "project", _statuses(LOGIN, 200, 200, 200, 200, 404, 200)),
     ("projects:consultations", "post", "project", _statuses(LOGIN, 200, 403, 403, 403, 404, 200)),
     (
@@ -118,6 +125,8 @@ def _request(world: dict, name: str, kind: str | None):
         return reverse(name, args=[project.pk]), {}
     if kind in ("submit", "approve"):
         return reverse(name, args=[project.pk, kind]), {"comment": ""}
+    if kind == "v2c":
+        return reverse(name, args=[project.pk, 2]), {"body": "意見です"}
     if kind in ("v1", "v2"):
         return reverse(name, args=[project.pk, int(kind[1])]), {}
     if kind == "follow_up":
@@ -196,6 +205,8 @@ POST_ONLY = [
     "projects:agreement_freeze",
     "projects:agreement_confirm",
     "projects:follow_up_done",
+    "projects:agreement_comment",
+    "projects:agreement_comments_toggle",
     "projects:restore",
     "projects:partner_add",
     "projects:comment",

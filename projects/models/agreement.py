@@ -70,6 +70,11 @@ class AgreementVersion(models.Model):
     results_shared = models.BooleanField("成果を双方で共有し、公益のために使える", default=True)
     results_not_shared_reason = models.TextField("共有しない理由", blank=True)
 
+    open_for_comments = models.BooleanField(
+        "パートナーの意見を受け付ける",
+        default=False,
+        help_text="案の段階で、パートナーがこの版にコメントを書けるようにします。",
+    )
     frozen_at = models.DateTimeField("確定日時", null=True, blank=True, editable=False)
     frozen_by = models.ForeignKey(
         "kyodo.User",

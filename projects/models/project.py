@@ -244,6 +244,15 @@ class Comment(models.Model):
         "kyodo.User", verbose_name="記入者", on_delete=models.PROTECT, related_name="+"
     )
     body = models.TextField("コメント")
+    agreement_version = models.ForeignKey(
+        "projects.AgreementVersion",
+        verbose_name="協定の版",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="comments",
+        help_text="協定の案への意見のとき、その版。",
+    )
     shared_with_partner = models.BooleanField(
         "パートナーにも見せる",
         default=False,
