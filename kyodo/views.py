@@ -1,6 +1,6 @@
 """The dashboard: each role's starting page."""
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -77,6 +77,6 @@ def dashboard(request):
     context["follow_ups"] = (
         FollowUp.objects.filter(owner=user, done=False)
         .select_related("consultation__project")
-        .order_by("due_on", "pk")[:20]
+        .order_by(F("due_on").asc(nulls_last=True), "pk")[:20]
     )
     return render(request, "kyodo/dashboard.html", context)

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -259,8 +260,8 @@ def consultations(request, pk: int):
     project = get_project_for(request.user, pk)
     can_record = request.user.has_perm("projects.record_consultation", project)
     owners = User.objects.filter(is_active=True).filter(
-        department_id=project.department_id
-    ) | User.objects.filter(partner__project_links__project=project)
+        Q(department_id=project.department_id) | Q(partner__project_links__project=project)
+    )
     form = follow_ups = None
     if can_record:
         data = request.POST if request.method == "POST" else None

@@ -58,7 +58,9 @@ def parties(project: Project) -> list[AgreementParty]:
     from django.conf import settings
 
     result = [AgreementParty("city", "甲", settings.KYODO_CITY_NAME)]
-    for mark, link in zip(PARTY_MARKS, project.project_partners.all(), strict=False):
+    for n, link in enumerate(project.project_partners.all()):
+        # 乙 to 癸 name nine partners; a larger committee goes on as 当事者11, 当事者12 …
+        mark = PARTY_MARKS[n] if n < len(PARTY_MARKS) else f"当事者{n + 2}"
         result.append(
             AgreementParty(f"partner:{link.partner_id}", mark, link.partner.name, link.partner)
         )
@@ -419,7 +421,9 @@ def agreement_comment(*, version: AgreementVersion, by, body: str):
 
 @transaction.atomic
 def follow_up_done(*, follow_up, by) -> None:
-    """Mark a follow-up as done."""
+    """Mark a follow-up as done (once: marking it again changes nothing)."""
+    if follow_up.done:
+        return
     follow_up.done = True
     record_history_author(follow_up, by=by)
     follow_up.save(update_fields=["done"])

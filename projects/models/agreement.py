@@ -87,7 +87,13 @@ class AgreementVersion(models.Model):
     )
     agreed_at = models.DateTimeField("合意日時", null=True, blank=True, editable=False)
     pdf = models.FileField("協定書PDF", upload_to="agreements/%Y/", blank=True, editable=False)
-    pdf_sha256 = models.CharField("PDFの照合値", max_length=64, blank=True, editable=False)
+    pdf_sha256 = models.CharField(
+        "照合値",
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="PDFのもとになった文書（HTML）のSHA-256。先頭12桁がPDFの下端に印刷されます。",
+    )
     version = models.PositiveIntegerField("編集の版", default=1, editable=False)
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
@@ -318,7 +324,7 @@ class FollowUp(models.Model):
     class Meta:
         verbose_name = "協議の宿題"
         verbose_name_plural = "協議の宿題"
-        ordering = ["done", "due_on", "pk"]
+        ordering = ["done", models.F("due_on").asc(nulls_last=True), "pk"]
 
     def __str__(self) -> str:
         return self.task

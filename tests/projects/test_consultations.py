@@ -196,3 +196,19 @@ def test_it_answers_404_for_a_follow_up_of_another_project(
     assert client.post(url("follow_up_done", other_project, follow_up.pk)).status_code == 404
     follow_up.refresh_from_db()
     assert not follow_up.done
+
+
+def test_it_offers_only_active_people_of_the_project_as_owners(
+    client, staff, staff2, partner_user, partner2_user, partner_org, project
+):
+    departed = UserFactory(
+        username="departed", role=User.Role.PARTNER, department=None, partner=partner_org
+    )
+    departed.is_active = False
+    departed.save()
+    client.force_login(staff)
+
+    response = client.get(url("consultations", project))
+
+    owners = set(response.context["follow_ups"].forms[0].fields["owner"].queryset)
+    assert owners == {staff, partner_user}
