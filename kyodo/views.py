@@ -75,7 +75,7 @@ def dashboard(request):
             else None,
         )
     context["follow_ups"] = (
-        FollowUp.objects.filter(owner=user, done=False)
+        FollowUp.objects.filter(owner=user, done=False, consultation__project__in=visible)
         .select_related("consultation__project")
         .order_by(F("due_on").asc(nulls_last=True), "pk")[:20]
     )

@@ -36,7 +36,7 @@ def partner_detail(request, pk: int):
     projects = (
         Project.objects.visible_to(request.user)
         .filter(project_partners__partner=partner)
-        .select_related("department")
+        .for_list()
         .order_by("-fiscal_year", "title")
     )
     context = {
@@ -99,8 +99,14 @@ def partner_edit(request, pk: int):
 def partner_archive(request, pk: int):
     partner = get_partner_for(request.user, pk, perm="partners.archive_partner")
     if request.method == "POST":
-        services.partner_archive(partner=partner, by=request.user)
-        messages.success(request, f"「{partner.name}」をアーカイブしました。記録は残っています。")
+        try:
+            services.partner_archive(partner=partner, by=request.user)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, f"「{partner.name}」をアーカイブしました。記録は残っています。"
+            )
         return redirect("partners:detail", partner.pk)
     return render(request, "partners/archive.html", {"partner": partner})
 

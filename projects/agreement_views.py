@@ -36,7 +36,11 @@ def _confirmation_status(project, version: AgreementVersion | None) -> list[dict
     if version is None:
         return []
     done = {c.party_key: c for c in version.confirmations.select_related("by")}
-    return [{"party": p, "confirmation": done.get(p.key)} for p in agreements.parties(project)]
+    rows = [{"party": p, "confirmation": done.get(p.key)} for p in agreements.parties(project)]
+    if version.is_agreed:
+        # A partner who joined later was never a party to this version.
+        rows = [row for row in rows if row["confirmation"]]
+    return rows
 
 
 @login_required

@@ -176,6 +176,8 @@ def agreement_version_save(
 def freeze_gaps(version: AgreementVersion) -> list[str]:
     """What a draft still lacks before both sides can be asked to confirm it."""
     gaps = []
+    if not version.agreement.project.project_partners.exists():
+        gaps.append("パートナー（協定の相手方。事業のページで追加）")
     if not version.purpose.strip():
         gaps.append("事業の目的（第1）")
     if not version.roles.exists():

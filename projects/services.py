@@ -103,6 +103,7 @@ def project_add_partner(
     """Add a partner to a project with its role."""
     if partner.is_archived:
         raise DomainError("アーカイブされた団体は追加できません。")
+    _refuse_while_awaiting_confirmation(project)
     link = ProjectPartner(project=project, partner=partner, role=role, note=note)
     record_history_author(link, by=by)
     try:
@@ -116,8 +117,36 @@ def project_add_partner(
 @transaction.atomic
 def project_remove_partner(*, link: ProjectPartner, by) -> None:
     """Remove a partner from a project (the history keeps that it was there)."""
+    from projects.models import AgreementCost, AgreementRole
+
+    _refuse_while_awaiting_confirmation(link.project)
+    named = {
+        "version__agreement__project": link.project,
+        "version__agreed_at__isnull": True,
+        "partner": link.partner,
+    }
+    if (
+        AgreementRole.objects.filter(**named).exists()
+        or AgreementCost.objects.filter(**named).exists()
+    ):
+        raise DomainError(
+            f"協定の案の役割分担か経費負担に {link.partner.name} が入っています。"
+            "先に案から外してください。"
+        )
     record_history_author(link, by=by)
     link.delete()
+
+
+def _refuse_while_awaiting_confirmation(project: Project) -> None:
+    # The parties of a frozen version are the ones asked to confirm it: they must not change.
+    from projects.models import AgreementVersion
+
+    if AgreementVersion.objects.filter(
+        agreement__project=project, frozen_at__isnull=False, agreed_at__isnull=True
+    ).exists():
+        raise DomainError(
+            "確認待ちの協定があるため、パートナーを変えられません。協定を編集に戻してからにしてください。"
+        )
 
 
 def comment_add(*, project: Project, by, body: str, shared_with_partner: bool = False) -> Comment:

@@ -198,6 +198,9 @@ def _detail_page(request, project: Project, **forms):
         "detail_rows": detail_rows,
         "partners": project.project_partners.all(),
         "successors": project.successors.visible_to(request.user).order_by("fiscal_year"),
+        "origin": Project.objects.visible_to(request.user).filter(pk=project.origin_id).first()
+        if project.origin_id
+        else None,
         "history": history,
         "thread": _thread(project, internal=internal),
         "comment_form": forms.get("comment_form") or CommentForm(),
@@ -302,8 +305,12 @@ def project_archive(request, pk: int):
 @require_POST
 def project_restore(request, pk: int):
     project = get_project_for(request.user, pk, perm="projects.restore_project")
-    services.project_restore(project=project, by=request.user)
-    messages.success(request, f"「{project.title}」を元に戻しました。")
+    try:
+        services.project_restore(project=project, by=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"「{project.title}」を元に戻しました。")
     return redirect("projects:detail", project.pk)
 
 
@@ -332,8 +339,12 @@ def project_partner_remove(request, pk: int, link_pk: int):
         ProjectPartner.objects.select_related("partner"), pk=link_pk, project=project
     )
     if request.method == "POST":
-        services.project_remove_partner(link=link, by=request.user)
-        messages.success(request, f"{link.partner.name} をこの事業のパートナーから外しました。")
+        try:
+            services.project_remove_partner(link=link, by=request.user)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"{link.partner.name} をこの事業のパートナーから外しました。")
         return redirect("projects:detail", project.pk)
     return render(request, "projects/partner_remove.html", {"project": project, "link": link})
 
@@ -365,9 +376,7 @@ def project_transition(request, pk: int, name: str):
             form.add_error(None, str(exc))
         else:
             project.refresh_from_db()
-            messages.success(
-                request, f"「{project.title}」を{project.get_status_display()}にしました。"
-            )
+            messages.success(request, f"「{project.title}」: {transition.done_message}")
             return redirect("projects:detail", project.pk)
     project = get_project_for(request.user, pk)
     return _detail_page(request, project, transition_form=form, failed_transition=transition.name)

@@ -72,7 +72,8 @@ def project_submit(*, project: Project, by, comment: str = "") -> StatusChange:
             f"審査の依頼: {project.title}",
             f"{project.department.name}から協働事業「{project.title}」の審査依頼が届きました。",
             project.get_absolute_url(),
-        )
+        ),
+        robust=True,  # a mail failure must not turn a saved transition into an error
     )
     return change
 
@@ -89,7 +90,8 @@ def project_approve(*, project: Project, by, comment: str = "") -> StatusChange:
             f"協働事業「{project.title}」が市民自治推進課に承認されました。"
             + (f"\n\n{comment.strip()}" if comment.strip() else ""),
             project.get_absolute_url(),
-        )
+        ),
+        robust=True,  # a mail failure must not turn a saved transition into an error
     )
     return change
 
@@ -107,7 +109,8 @@ def project_return(*, project: Project, by, comment: str) -> StatusChange:
             f"差し戻されました: {project.title}",
             f"協働事業「{project.title}」が差し戻されました。\n\n{comment.strip()}",
             project.get_absolute_url(),
-        )
+        ),
+        robust=True,  # a mail failure must not turn a saved transition into an error
     )
     return change
 
@@ -143,6 +146,7 @@ class Transition:
     perm: str
     from_statuses: tuple[str, ...]
     run: Callable[..., StatusChange]
+    done_message: str = ""
     comment_required: bool = False
     primary: bool = True
 
@@ -156,9 +160,15 @@ TRANSITIONS: dict[str, Transition] = {
             "projects.submit_project",
             (Status.DRAFT, Status.RETURNED),
             project_submit,
+            done_message="審査に出しました。",
         ),
         Transition(
-            "approve", "承認する", "projects.review_project", (Status.SUBMITTED,), project_approve
+            "approve",
+            "承認する",
+            "projects.review_project",
+            (Status.SUBMITTED,),
+            project_approve,
+            done_message="承認しました。",
         ),
         Transition(
             "return",
@@ -166,11 +176,17 @@ TRANSITIONS: dict[str, Transition] = {
             "projects.review_project",
             (Status.SUBMITTED,),
             project_return,
+            done_message="差し戻しました。",
             comment_required=True,
             primary=False,
         ),
         Transition(
-            "start", "実施を始める", "projects.start_project", (Status.APPROVED,), project_start
+            "start",
+            "実施を始める",
+            "projects.start_project",
+            (Status.APPROVED,),
+            project_start,
+            done_message="実施を始めました。",
         ),
         Transition(
             "evaluate",
@@ -178,6 +194,7 @@ TRANSITIONS: dict[str, Transition] = {
             "projects.evaluate_project",
             (Status.ACTIVE,),
             project_begin_evaluation,
+            done_message="評価に進みました。",
         ),
         Transition(
             "complete",
@@ -185,6 +202,7 @@ TRANSITIONS: dict[str, Transition] = {
             "projects.complete_project",
             (Status.EVALUATING,),
             project_complete,
+            done_message="完了にしました。",
         ),
     )
 }

@@ -77,7 +77,7 @@ def test_it_walks_a_jigyo_kyoryoku_project_through_review(
 
     page.get_by_label("コメント（任意）").fill("審査をお願いします。")
     page.get_by_role("button", name="審査に出す").click()
-    expect(page.get_by_text(f"「{title}」を審査中にしました。")).to_be_visible()
+    expect(page.get_by_text(f"「{title}」: 審査に出しました。")).to_be_visible()
     _logout(page)
 
     login("coordinator")
@@ -92,7 +92,7 @@ def test_it_walks_a_jigyo_kyoryoku_project_through_review(
     )
     check_page("flow-return", guide="06-return")
     page.get_by_role("button", name="差し戻す").click()
-    expect(page.get_by_text(f"「{title}」を差戻しにしました。")).to_be_visible()
+    expect(page.get_by_text(f"「{title}」: 差し戻しました。")).to_be_visible()
     _logout(page)
 
     login("staff")
@@ -110,7 +110,7 @@ def test_it_walks_a_jigyo_kyoryoku_project_through_review(
     login("coordinator")
     _open(page, live_server, title)
     page.get_by_role("button", name="承認する").click()
-    expect(page.get_by_text(f"「{title}」を承認にしました。")).to_be_visible()
+    expect(page.get_by_text(f"「{title}」: 承認しました。")).to_be_visible()
     thread = page.get_by_role("region", name="やりとりと手続きの記録")
     expect(thread.get_by_text("「審査中」から「承認」へ")).to_be_visible()
     check_page("flow-approved", guide="08-approved")
@@ -154,7 +154,7 @@ def test_it_walks_a_koen_project_to_completion(demo_data, page, live_server, log
     login("staff")
     _open(page, live_server, title)
     page.get_by_role("button", name="実施を始める").click()
-    expect(page.get_by_text(f"「{title}」を実施中にしました。")).to_be_visible()
+    expect(page.get_by_text(f"「{title}」: 実施を始めました。")).to_be_visible()
     page.get_by_role("button", name="評価に進む").click()
     page.get_by_role("button", name="完了にする").click()
     expect(page.get_by_text(re.compile("公開（公開するかどうかの判断）"))).to_be_visible()
@@ -165,6 +165,6 @@ def test_it_walks_a_koen_project_to_completion(demo_data, page, live_server, log
     check_page("koen-disclosure", guide="09-disclosure")
     page.get_by_role("button", name="保存する").click()
     page.get_by_role("button", name="完了にする").click()
-    expect(page.get_by_text(f"「{title}」を完了にしました。")).to_be_visible()
+    expect(page.get_by_text(f"「{title}」: 完了にしました。")).to_be_visible()
     check_page("koen-completed")
     assert Project.objects.get(title=title).status == "completed"
