@@ -59,9 +59,9 @@ class RoleRowForm(forms.Form):
     task = CleanCharField(label="役割（作業）", max_length=200)
     party = forms.ChoiceField(label="担う者")
 
-    def __init__(self, *args, project: Project, **kwargs):
+    def __init__(self, *args, choices: list, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["party"].choices = _party_choices(project, joint=True)
+        self.fields["party"].choices = choices
 
     def row(self) -> dict:
         key = self.cleaned_data["party"]
@@ -78,9 +78,9 @@ class CostRowForm(forms.Form):
     payer = forms.ChoiceField(label="負担する者")
     amount = YenField(label="金額（円）")
 
-    def __init__(self, *args, project: Project, **kwargs):
+    def __init__(self, *args, choices: list, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["payer"].choices = _party_choices(project, joint=False)
+        self.fields["payer"].choices = choices
 
     def row(self) -> dict:
         partner_id = _partner_id(self.cleaned_data["payer"])
@@ -125,10 +125,12 @@ def table_formsets(version: AgreementVersion, data=None) -> dict:
         for c in version.costs.all()
     ]
     milestones = [{"on": m.on, "description": m.description} for m in version.milestones.all()]
-    kwargs = {"form_kwargs": {"project": project}}
+    # The party choices are read once for the whole table, not once per row.
+    joint = _party_choices(project, joint=True)
+    payers = [choice for choice in joint if choice[0] != "joint"]
     return {
-        "roles": RoleFormSet(data, initial=roles, prefix="roles", **kwargs),
-        "costs": CostFormSet(data, initial=costs, prefix="costs", **kwargs),
+        "roles": RoleFormSet(data, initial=roles, prefix="roles", form_kwargs={"choices": joint}),
+        "costs": CostFormSet(data, initial=costs, prefix="costs", form_kwargs={"choices": payers}),
         "milestones": MilestoneFormSet(data, initial=milestones, prefix="milestones"),
     }
 
