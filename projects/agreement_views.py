@@ -71,7 +71,7 @@ def agreement_detail(request, pk: int):
             and not current.confirmations.filter(party_key=key).exists()
         ),
         "gaps": agreements.freeze_gaps(current) if current and current.is_draft else [],
-        "version_comments": current.comments.select_related("author") if current else [],
+        "version_comments": current.comments.select_related("author__partner") if current else [],
         "can_comment": bool(
             key and current and (key == "city" or (current.is_draft and current.open_for_comments))
         ),

@@ -356,8 +356,9 @@ def version_diff(old: AgreementVersion, new: AgreementVersion) -> list[dict]:
         ),
         ("第5 スケジュール", "milestones", lambda m: f"{fiscal.wareki_date(m.on)} {m.description}"),
     ):
-        a = "\n".join(fmt(x) for x in getattr(old, attr).all())
-        b = "\n".join(fmt(x) for x in getattr(new, attr).all())
+        related = ("partner",) if attr != "milestones" else ()
+        a = "\n".join(fmt(x) for x in getattr(old, attr).select_related(*related))
+        b = "\n".join(fmt(x) for x in getattr(new, attr).select_related(*related))
         rows.append({"label": label, "old": a, "new": b, "changed": a != b})
     return rows
 
