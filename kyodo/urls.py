@@ -24,6 +24,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("projects/", include("projects.urls")),
+    path("projects/<int:pk>/selection/", include("partners.selection_urls")),
     path("partners/", include("partners.urls")),
     path("review/", review_queue, name="review"),
     path("admin/", admin.site.urls),

@@ -5,7 +5,7 @@ from django import forms
 
 from kyodo.forms import KyodoModelForm, VersionedFormMixin
 from kyodo.text import normalize_for_search
-from partners.models import ActivityField, Partner, Selection
+from partners.models import ActivityField, Partner
 
 
 class PartnerForm(VersionedFormMixin, KyodoModelForm):
@@ -81,40 +81,3 @@ class PartnerFilter(django_filters.FilterSet):
 
     def filter_archived(self, queryset, name, value):
         return queryset
-
-
-class SelectionForm(VersionedFormMixin, KyodoModelForm):
-    class Meta(KyodoModelForm.Meta):
-        model = Selection
-        fields = [
-            "method",
-            "sole_source_reason",
-            "call_start",
-            "call_end",
-            "applicant_count",
-            "chosen_partner",
-            "decided_on",
-            "summary",
-        ]
-        widgets = {"method": forms.RadioSelect}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["chosen_partner"].queryset = Partner.objects.active()
-        self.fields[
-            "chosen_partner"
-        ].help_text = "名簿から選びます。選んだ団体は、この事業のパートナーに加わります。"
-
-    def clean(self):
-        cleaned = super().clean()
-        if (
-            cleaned.get("method") == Selection.Method.SOLE
-            and not cleaned.get("sole_source_reason", "").strip()
-        ):
-            self.add_error(
-                "sole_source_reason", "随意（1者のみ）で選んだときは、その理由を書いてください。"
-            )
-        start, end = cleaned.get("call_start"), cleaned.get("call_end")
-        if start and end and end < start:
-            self.add_error("call_end", "締切日は開始日と同じか、それより後にしてください。")
-        return cleaned

@@ -3,9 +3,9 @@
 from django.db import transaction
 from django.utils import timezone
 
-from kyodo.services import DomainError, record_history_author, save_record, save_with_version
+from kyodo.services import DomainError, record_history_author, save_with_version
 from kyodo.text import search_index
-from partners.models import ActivityField, Partner, Selection
+from partners.models import ActivityField, Partner
 
 
 def _index(partner: Partner) -> str:
@@ -60,28 +60,3 @@ def partner_restore(*, partner: Partner, by) -> Partner:
     record_history_author(partner, by=by, reason="アーカイブから戻す")
     partner.save(update_fields=["archived_at", "updated_at"])
     return partner
-
-
-@transaction.atomic
-def selection_save(*, project, by, expected_version: int | None, data: dict):
-    """Record how the partner was chosen; the chosen partner joins the project."""
-    from projects.models import ProjectPartner
-    from projects.policy import spec_for
-
-    selection = Selection.objects.filter(project=project).first() or Selection(project=project)
-    if (
-        data.get("method") == Selection.Method.SOLE
-        and not data.get("sole_source_reason", "").strip()
-    ):
-        raise DomainError("随意（1者のみ）で選んだときは、その理由を書いてください。")
-    for name, value in data.items():
-        setattr(selection, name, value)
-    save_record(selection, expected_version=expected_version, by=by)
-    chosen = selection.chosen_partner
-    if chosen and not ProjectPartner.objects.filter(project=project, partner=chosen).exists():
-        link = ProjectPartner(
-            project=project, partner=chosen, role=spec_for(project.implementation_form).partner_role
-        )
-        record_history_author(link, by=by, reason="パートナー選定で選ばれた")
-        link.save()
-    return selection

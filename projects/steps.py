@@ -168,7 +168,7 @@ def step_states(project: Project, detail=None) -> list[StepState]:
             state.url = reverse("projects:eligibility", args=[pk])
         elif step == Step.SELECTION:
             state.missing = _selection_missing(project)
-            state.url = reverse("projects:selection", args=[pk])
+            state.url = reverse("selection:overview", args=[pk])
         elif step == Step.DISCLOSURE:
             state.missing = _disclosure_missing(project)
             state.url = reverse("projects:disclosure", args=[pk])

@@ -23,7 +23,6 @@ urlpatterns = [
     ),
     path("<int:pk>/comments/", views.project_comment, name="comment"),
     path("<int:pk>/eligibility/", views.project_eligibility, name="eligibility"),
-    path("<int:pk>/selection/", views.project_selection, name="selection"),
     path("<int:pk>/disclosure/", views.project_disclosure, name="disclosure"),
     path("<int:pk>/transition/<str:name>/", views.project_transition, name="transition"),
     path("<int:pk>/agreement/", av.agreement_detail, name="agreement"),

@@ -19,9 +19,6 @@ from kyodo.history import history_entries
 from kyodo.models import Department
 from kyodo.pagination import paginate
 from kyodo.services import DomainError
-from partners.forms import SelectionForm
-from partners.models import Selection
-from partners.services import selection_save
 from projects import services
 from projects.agreements import latest_agreed
 from projects.exports import projects_csv, projects_xlsx
@@ -462,37 +459,6 @@ def project_disclosure(request, pk: int):
         )
 
     return _step_page(request, project, Step.DISCLOSURE, form, save, title="公開の判断")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def project_selection(request, pk: int):
-    perm = "projects.change_steps" if request.method == "POST" else "projects.view_project"
-    project = get_project_for(request.user, pk, perm=perm)
-    selection = Selection.objects.filter(project=project).select_related("chosen_partner").first()
-    form = SelectionForm(request.POST or None, instance=selection)
-    if not request.user.has_perm("projects.change_steps", project):
-        form = None
-
-    def save(valid_form):
-        data = {k: v for k, v in valid_form.cleaned_data.items() if k != "version"}
-        selection_save(
-            project=project,
-            by=request.user,
-            expected_version=valid_form.cleaned_data.get("version"),
-            data=data,
-        )
-
-    rows = record_rows(selection, list(SelectionForm.Meta.fields)) if selection else []
-    return _step_page(
-        request,
-        project,
-        Step.SELECTION,
-        form,
-        save,
-        title="パートナー選定",
-        extra={"record_rows_": rows},
-    )
 
 
 class ReviewFilter(django_filters.FilterSet):

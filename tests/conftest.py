@@ -1,6 +1,8 @@
 """Personas and shared fixtures (STYLE.md: staff of the owning department, staff of another
 department, 市民自治推進課, the project's partner, a partner of another project, anonymous)."""
 
+from datetime import date
+
 import pytest
 
 from kyodo.models import User
@@ -108,3 +110,34 @@ def personas(staff, staff2, coordinator, partner_user, partner2_user, admin_user
 def _media_root(settings, tmp_path):
     """Stored files (agreement PDFs) go to a temporary folder, never into var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def proposal(project, staff, staff2):
+    """A プロポーザル in 審査中: six criteria, three candidates, staff + staff2 on the panel."""
+    from partners import selection as services
+
+    selection = services.selection_save(
+        project=project,
+        by=staff,
+        expected_version=None,
+        data={
+            "method": "proposal",
+            "call_start": date(2025, 4, 1),
+            "call_end": date(2025, 4, 30),
+            "summary": "",
+        },
+    )
+    for name in ("団体A", "団体B", "団体C"):
+        services.candidate_add(
+            selection=selection,
+            by=staff,
+            partner=PartnerFactory(name=name),
+            proposal_summary="提案",
+        )
+    services.reviewer_add(selection=selection, by=staff, user=staff)
+    services.reviewer_add(selection=selection, by=staff, user=staff2)
+    services.selection_open_call(selection=selection, by=staff)
+    services.selection_close_call(selection=selection, by=staff)
+    selection.refresh_from_db()
+    return selection

@@ -7,13 +7,11 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from partners.models import Selection
 from projects.models import (
     Eligibility,
     ImplementationForm,
     JigyoKyoryokuDetail,
     Project,
-    ProjectPartner,
     Status,
 )
 from projects.services import comment_add
@@ -39,12 +37,12 @@ ANSWERS = {
     "cost_only_reason": "費用を減らすためではない",
 }
 COST_ONLY = {**ANSWERS, "cost_only": "True", "cost_only_reason": "委託料を下げたい"}
-SOLE_REASON_ERROR = "随意（1者のみ）で選んだときは、その理由を書いてください。"
 DISCLOSURE_REASON_ERROR = "公開しない部分と、その理由を書いてください。"
 
 
 def step_url(project: Project, name: str) -> str:
-    return reverse(f"projects:{name}", args=[project.pk])
+    view = "selection:overview" if name == "selection" else f"projects:{name}"
+    return reverse(view, args=[project.pk])
 
 
 def detail_url(project: Project) -> str:
@@ -90,7 +88,7 @@ def test_it_shows_each_step_page_beside_its_help_panel(
     assert "保存する</button>" in html
 
 
-@pytest.mark.parametrize("name", ["eligibility", "selection", "disclosure"])
+@pytest.mark.parametrize("name", ["eligibility", "disclosure"])
 def test_it_shows_the_partner_the_step_page_without_a_form(client, partner_user, project, name):
     client.force_login(partner_user)
     response = client.get(step_url(project, name))
@@ -181,41 +179,6 @@ def test_it_says_answers_neither_widening_nor_touching_lives_are_not_kyodo(clien
     response = client.post(reverse("projects:transition", args=[project.pk, "submit"]))
     assert response.status_code == 400
     assert "対象確認" in response.context["transition_form"].non_field_errors()[0]
-
-
-def test_it_shows_an_error_for_a_sole_source_selection_without_a_reason(
-    client, staff, project, other_partner_org
-):
-    client.force_login(staff)
-    response = client.post(
-        step_url(project, "selection"),
-        {"method": "sole", "chosen_partner": other_partner_org.pk, "decided_on": "2025/4/10"},
-    )
-    assert response.status_code == 200
-    assert SOLE_REASON_ERROR in response.context["form"].errors["sole_source_reason"]
-    assert escape(SOLE_REASON_ERROR) in response.content.decode()
-    assert not Selection.objects.filter(project=project).exists()
-
-
-def test_it_records_an_open_selection_and_adds_the_chosen_partner(
-    client, staff, project, other_partner_org
-):
-    client.force_login(staff)
-    response = client.post(
-        step_url(project, "selection"),
-        {
-            "method": "proposal",
-            "chosen_partner": other_partner_org.pk,
-            "decided_on": "令和7年4月10日",
-            "applicant_count": "3",
-        },
-    )
-    assert response.status_code == 302
-    selection = Selection.objects.get(project=project)
-    assert (selection.method, selection.decided_on) == ("proposal", date(2025, 4, 10))
-    assert ProjectPartner.objects.filter(project=project, partner=other_partner_org).exists()
-    html = client.get(detail_url(project)).content.decode()
-    assert step_bar(html)["パートナー選定"] == "済み"
 
 
 def test_it_refuses_partial_disclosure_without_a_reason(client, staff, project):

@@ -236,6 +236,7 @@ def test_it_does_not_count_a_sole_source_selection_without_a_reason(partner_org)
     Selection.objects.create(
         project=project,
         method=Selection.Method.SOLE,
+        state=Selection.State.DECIDED,
         chosen_partner=partner_org,
         decided_on=date(2025, 4, 10),
     )
@@ -245,13 +246,14 @@ def test_it_does_not_count_a_sole_source_selection_without_a_reason(partner_org)
 
 
 @pytest.mark.django_db
-def test_it_counts_an_open_selection_with_partner_and_date_as_done(partner_org):
+def test_it_counts_an_open_selection_as_done_once_decided(partner_org):
     project = ProjectFactory()
     record = Selection.objects.create(project=project, method=Selection.Method.PROPOSAL)
-    assert state(project, Step.SELECTION).missing == ["選んだパートナー", "選定した日"]
+    assert state(project, Step.SELECTION).missing == ["選定の決定"]
 
     record.chosen_partner = partner_org
     record.decided_on = date(2025, 4, 10)
+    record.state = Selection.State.DECIDED
     record.save()
     project.refresh_from_db()
     assert state(project, Step.SELECTION).done

@@ -261,6 +261,7 @@ def test_it_refuses_to_start_a_kyoryoku_project_without_an_agreement(
     Selection.objects.create(
         project=submitted,
         method=Selection.Method.PROPOSAL,
+        state=Selection.State.DECIDED,
         chosen_partner=partner_org,
         decided_on=date(2025, 4, 10),
     )
@@ -472,7 +473,8 @@ def test_it_sends_anonymous_posts_to_the_login_page(client, ready):
 def test_it_refuses_edits_while_submitted_or_completed(client, ready, staff, status, name):
     set_status(ready, status)
     client.force_login(staff)
-    url = reverse(f"projects:{name}", args=[ready.pk])
+    view = "selection:overview" if name == "selection" else f"projects:{name}"
+    url = reverse(view, args=[ready.pk])
     response = client.post(url, {"title": "書き換え", "version": str(ready.version)})
     assert response.status_code == 403
     ready.refresh_from_db()
