@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from kyodo import fiscal
 from kyodo.rules import is_coordinator, is_department_staff, is_partner_user
+from partners.models import Reviewer, Selection
 from projects.models import AgreementVersion, FollowUp, Project, Status
 
 
@@ -74,6 +75,23 @@ def dashboard(request):
             if is_coordinator(user)
             else None,
         )
+    if not is_partner_user(user):
+        # A seat on a selection panel whose sheet is still to be submitted.
+        seats = Reviewer.objects.filter(
+            user=user,
+            submitted_at__isnull=True,
+            selection__state=Selection.State.REVIEWING,
+            selection__project__archived_at__isnull=True,
+        ).select_related("selection__project")
+        context.setdefault("waiting", [])
+        context["waiting"] += [
+            (
+                f"パートナー選定の採点: {seat.selection.project.title}",
+                1,
+                reverse("selection:score_sheet", args=[seat.selection.project_id, seat.pk]),
+            )
+            for seat in seats
+        ]
     context["follow_ups"] = (
         FollowUp.objects.filter(owner=user, done=False, consultation__project__in=visible)
         .select_related("consultation__project")

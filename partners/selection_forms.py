@@ -22,6 +22,10 @@ class SelectionForm(VersionedFormMixin, KyodoModelForm):
         fields = HEADER_FIELDS
         widgets = {"method": forms.RadioSelect}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["method"].choices = Selection.Method.choices  # no blank radio button
+
     def clean(self):
         cleaned = super().clean()
         if (
@@ -39,7 +43,10 @@ class SelectionForm(VersionedFormMixin, KyodoModelForm):
 
 class CriterionRowForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    viewpoint = forms.ChoiceField(label="観点", choices=Criterion.Viewpoint.choices)
+    # The blank first choice keeps an untouched extra row "unchanged", so it is skipped.
+    viewpoint = forms.ChoiceField(
+        label="観点", choices=[("", "選んでください"), *Criterion.Viewpoint.choices]
+    )
     title = CleanCharField(
         label="基準の名前", max_length=80, required=False, help_text="「その他の基準」では必須"
     )
@@ -118,7 +125,7 @@ class ReviewerForm(forms.Form):
 
 
 def _staff_label(user: User) -> str:
-    name = user.get_full_name() or user.get_username()
+    name = user.display_name
     return f"{name}（{user.department.name}）" if user.department_id else name
 
 
@@ -173,7 +180,7 @@ class CandidateEditForm(VersionedFormMixin, KyodoModelForm):
 
 
 class ProposalFileForm(forms.Form):
-    file = forms.FileField(label="ファイル")
+    file = forms.FileField(label="添付するファイル")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -19,6 +19,7 @@ from kyodo.history import history_entries
 from kyodo.models import Department
 from kyodo.pagination import paginate
 from kyodo.services import DomainError
+from partners.models import Selection
 from projects import services
 from projects.agreements import latest_agreed
 from projects.exports import projects_csv, projects_xlsx
@@ -182,8 +183,14 @@ def _detail_page(request, project: Project, **forms):
     )
     steps = step_states(project, detail)
     transitions = available_transitions(request.user, project)
+    selection = None
+    if request.user.has_perm("partners.view_selection"):
+        selection = (
+            Selection.objects.filter(project=project).select_related("chosen_partner").first()
+        )
     context = {
         "agreed": latest_agreed(getattr(project, "agreement", None)),
+        "selection": selection,
         "show_internal": internal,
         "project": project,
         "spec": spec,

@@ -13,7 +13,8 @@ from django.db import transaction
 
 from kyodo import fiscal
 from kyodo.models import Department, User
-from partners.models import ActivityField, Partner, Selection
+from partners import selection as selection_services
+from partners.models import ActivityField, Candidate, Partner, Reviewer, Selection
 from partners.services import partner_create
 from projects import agreements
 from projects import services as project_services
@@ -429,10 +430,12 @@ class Command(BaseCommand):
                     project=project, by=project.created_by, partner=partner, role=role
                 )
             created.append(project)
-        self._steps_and_workflow(created, users)
+        showcases = self._selection_showcases(created, users)
+        self._steps_and_workflow(created, users, {p.pk for p in showcases.values()})
         self._growth_and_comments(created, users)
         self._review_threads(created, users)
         self._agreements(created, partners, users)
+        self._selections(showcases, partners, users)
         return len(created)
 
     def _detail(self, form, title, year, fund, rng) -> dict:
@@ -490,7 +493,7 @@ class Command(BaseCommand):
             },
         }[form]
 
-    def _steps_and_workflow(self, projects: list[Project], users) -> None:
+    def _steps_and_workflow(self, projects: list[Project], users, showcase_ids=()) -> None:
         """Record the steps and the status trail each project's status implies."""
         path = [Status.DRAFT, Status.SUBMITTED, Status.APPROVED, Status.ACTIVE]
         path += [Status.EVALUATING, Status.COMPLETED]
@@ -509,21 +512,12 @@ class Command(BaseCommand):
                 )
             needs = spec_for(project.implementation_form).steps
             link = project.project_partners.select_related("partner").first()
-            if needs[Step.SELECTION] != Need.NOT_APPLICABLE and project.status != Status.DRAFT:
-                sole = n % 5 == 0
-                Selection.objects.create(
-                    project=project,
-                    method=Selection.Method.SOLE if sole else Selection.Method.PROPOSAL,
-                    sole_source_reason=(
-                        "この地区で同じ活動を続けている団体がほかになく、地域の合意もあるため。"
-                        if sole
-                        else ""
-                    ),
-                    applicant_count=1 if sole else 2 + n % 3,
-                    chosen_partner=link.partner if link else None,
-                    decided_on=project.start_date - timedelta(days=30),
-                    summary="6つの観点で審査し、総合点の最も高い団体を選んだ。",
-                )
+            if (
+                needs[Step.SELECTION] != Need.NOT_APPLICABLE
+                and project.status != Status.DRAFT
+                and project.pk not in showcase_ids
+            ):
+                self._simple_selection(project, link, sole=n % 5 == 0)
             if project.status in (Status.EVALUATING, Status.COMPLETED):
                 Project.objects.filter(pk=project.pk).update(disclosure="public")
             reached = path[: path.index(project.status) + 1] if project.status in path else []
@@ -535,6 +529,163 @@ class Command(BaseCommand):
                     to_status=after,
                     by=users["coordinator"] if reviewer else by,
                     comment="内容を確認しました。" if reviewer else "",
+                )
+
+    def _simple_selection(self, project: Project, link, *, sole: bool) -> None:
+        """A selection decided before the call and scoring were kept in kyodo: the header."""
+        selection = Selection.objects.create(
+            project=project,
+            method=Selection.Method.SOLE if sole else Selection.Method.PROPOSAL,
+            sole_source_reason=(
+                "この地区で同じ活動を続けている団体がほかになく、地域の合意もあるため。"
+                if sole
+                else ""
+            ),
+            summary="6つの観点で審査し、総合点の最も高い団体を選んだ。" if not sole else "",
+            disclose_result=True,
+        )
+        if link is None:
+            return
+        Candidate.objects.create(selection=selection, partner=link.partner)
+        Selection.objects.filter(pk=selection.pk).update(
+            state=Selection.State.DECIDED,
+            chosen_partner=link.partner,
+            decided_on=project.start_date - timedelta(days=30),
+        )
+
+    def _selection_showcases(self, projects: list[Project], users) -> dict[str, Project]:
+        """The demo department's projects whose selections are shown in full."""
+        mine = [
+            p
+            for p in projects
+            if p.department_id == users["staff"].department_id
+            and spec_for(p.implementation_form).steps[Step.SELECTION] == Need.REQUIRED
+            and p.project_partners.exists()
+        ]
+        running = [p for p in mine if p.status in (Status.ACTIVE, Status.EVALUATING)]
+        # Approved, not started: its partner is still being chosen, by another department
+        # that asked the demo "staff" onto its panel.
+        approved = [
+            p
+            for p in projects
+            if p.status == Status.APPROVED
+            and p.department_id != users["staff"].department_id
+            and spec_for(p.implementation_form).steps[Step.SELECTION] == Need.REQUIRED
+            and p.project_partners.exists()
+        ]
+        showcases = {}
+        if len(running) >= 2:
+            showcases["proposal"], showcases["sole"] = running[-1], running[-2]
+        if approved:
+            showcases["reviewing"] = approved[-1]
+        return showcases
+
+    def _selections(self, showcases: dict[str, Project], partners, users) -> None:
+        """A finished プロポーザル with three reviewers, a 随意 with its reason, and one in 審査中
+        where the demo "staff" has still to score (the coordinator has submitted)."""
+        coordinator = users["coordinator"]
+        for key, project in showcases.items():
+            chosen = project.project_partners.select_related("partner").first().partner
+            staff = project.created_by or users["admin"]
+            if key == "sole":
+                selection = selection_services.selection_save(
+                    project=project,
+                    by=staff,
+                    expected_version=None,
+                    data={
+                        "method": Selection.Method.SOLE,
+                        "sole_source_reason": (
+                            f"{chosen.name}は、この地区で同じ活動を10年以上続けてきた唯一の団体で、"
+                            "自治会との合意もあるため、公募をせずに協議で決めた。"
+                        ),
+                        "summary": "地区の自治会連合会の意見を聞いたうえで決めた。",
+                        "disclose_result": True,
+                    },
+                )
+                selection_services.candidate_add(
+                    selection=selection,
+                    by=staff,
+                    partner=chosen,
+                    proposal_summary="これまでの活動を引き継ぎ、参加者を地区の外にも広げる提案。",
+                )
+                selection_services.selection_decide(
+                    selection=selection,
+                    by=staff,
+                    candidate=selection.candidates.get(),
+                    decided_on=project.start_date - timedelta(days=40),
+                )
+                continue
+            start = project.start_date - timedelta(days=120)
+            selection = selection_services.selection_save(
+                project=project,
+                by=staff,
+                expected_version=None,
+                data={
+                    "method": Selection.Method.PROPOSAL,
+                    "call_start": start,
+                    "call_end": start + timedelta(days=30),
+                    "summary": (
+                        "市の広報紙とホームページで募集し、説明会を1回開いた。"
+                        "提案書と面接で、6つの観点から審査した。"
+                    ),
+                    "disclose_result": True,
+                },
+            )
+            others = [p for p in partners[2:] if p.pk != chosen.pk][:2]
+            applicants = [chosen, *others]
+            for n, partner in enumerate(applicants):
+                selection_services.candidate_add(
+                    selection=selection,
+                    by=staff,
+                    partner=partner,
+                    applied_on=start + timedelta(days=10 + n * 5),
+                    proposal_summary=(
+                        f"{partner.name}の提案: これまでの活動の経験を生かし、"
+                        f"{project.title}を地域の人たちと進める。"
+                    ),
+                )
+            selection_services.reviewer_add(selection=selection, by=staff, user=users["staff"])
+            selection_services.reviewer_add(selection=selection, by=staff, user=coordinator)
+            outside = selection_services.reviewer_add(
+                selection=selection, by=staff, name="辻堂 晴美", affiliation="大学教員（地域福祉）"
+            )
+            selection_services.selection_open_call(selection=selection, by=staff)
+            selection_services.selection_close_call(selection=selection, by=staff)
+            criteria = list(selection.criteria.all())
+            candidates = list(selection.candidates.all())
+            panel = [(coordinator, coordinator), (outside, staff)]
+            if key == "proposal":
+                panel.append((staff, staff))  # in "reviewing", staff's own sheet is pending
+            for r_index, (seat_of, by) in enumerate(panel):
+                reviewer = (
+                    seat_of
+                    if isinstance(seat_of, Reviewer)
+                    else selection.reviewers.get(user=seat_of)
+                )
+                cells = {}
+                for c_index, candidate in enumerate(candidates):
+                    for k_index, criterion in enumerate(criteria):
+                        # The partner already on the project comes out on top.
+                        points = max(
+                            1, criterion.max_score - c_index - (k_index + c_index + r_index) % 2
+                        )
+                        comment = (
+                            "具体的で実行できる計画。" if c_index == 0 and k_index == 0 else ""
+                        )
+                        cells[(candidate.pk, criterion.pk)] = (points, comment)
+                selection_services.score_sheet_save(
+                    reviewer=reviewer,
+                    by=by,
+                    expected_version=reviewer.version,
+                    cells=cells,
+                    submit=True,
+                )
+            if key == "proposal":
+                selection_services.selection_decide(
+                    selection=selection,
+                    by=staff,
+                    candidate=candidates[0],
+                    decided_on=start + timedelta(days=50),
                 )
 
     def _review_threads(self, projects: list[Project], users) -> None:
