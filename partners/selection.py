@@ -37,6 +37,9 @@ HEADER_FIELDS = [
     "disclose_result",
 ]
 
+# What may still be written once the partner is chosen: the account, and whether to publish.
+AFTER_DECISION_FIELDS = ["summary", "disclose_result"]
+
 DEFAULT_CRITERIA = [
     (Criterion.Viewpoint.FEASIBILITY, ""),
     (Criterion.Viewpoint.TRACK_RECORD, ""),
@@ -81,14 +84,20 @@ def selection_save(*, project, by, expected_version: int | None, data: dict) -> 
     selection = Selection.objects.select_for_update().filter(project=project).first() or Selection(
         project=project
     )
-    if not selection._state.adding:
-        _refuse_if_decided(selection)
+    if selection.is_decided and set(data) - set(AFTER_DECISION_FIELDS):
+        raise DomainError(
+            "選定はすでに決まっています。決定の後に変えられるのは、経過の記録と公開の判断だけです。"
+        )
     method = data.get("method", selection.method)
     if method == Selection.Method.SOLE and not data.get("sole_source_reason", "").strip():
         raise DomainError("随意（1者のみ）で選ぶときは、その理由を書いてください。")
     if not selection._state.adding and method != selection.method:
         if selection.state != Selection.State.PREPARING:
             raise DomainError("募集を始めた後は、選定の方法を変えられません。")
+        if method == Selection.Method.SOLE and selection.candidates.count() > 1:
+            raise DomainError(
+                "随意（1者のみ）の選定では、相手は1団体です。応募団体が複数あるため変えられません。"
+            )
     creating = selection._state.adding
     for name, value in data.items():
         setattr(selection, name, value)
@@ -320,7 +329,8 @@ def score_sheet_save(
         limit = criteria[criterion_id].max_score
         if value is not None and not 0 <= value <= limit:
             raise DomainError(f"「{criteria[criterion_id].label}」は0〜{limit}点でつけてください。")
-    if submit:
+    if submit or reviewer.has_submitted:
+        # A submitted sheet counts in the totals, so even a draft save must keep it whole.
         blanks = [
             key for key in _all_cells(candidate_ids, criteria) if cells.get(key, (None,))[0] is None
         ]

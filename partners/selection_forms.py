@@ -13,7 +13,7 @@ from kyodo.forms import (
 from kyodo.models import User
 from kyodo.uploads import ACCEPTED_LABEL, ACCEPTED_SUFFIXES, check_upload, max_upload_bytes
 from partners.models import Candidate, Criterion, Partner, Selection
-from partners.selection import HEADER_FIELDS
+from partners.selection import AFTER_DECISION_FIELDS, HEADER_FIELDS
 
 
 class SelectionForm(VersionedFormMixin, KyodoModelForm):
@@ -24,6 +24,11 @@ class SelectionForm(VersionedFormMixin, KyodoModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.is_decided:
+            for name in list(self.fields):
+                if name not in (*AFTER_DECISION_FIELDS, "version"):
+                    del self.fields[name]
+            return
         self.fields["method"].choices = Selection.Method.choices  # no blank radio button
 
     def clean(self):

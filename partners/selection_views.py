@@ -68,7 +68,7 @@ def overview(request, pk: int):
     if request.method == "POST" and not can_manage:
         raise PermissionDenied
     form = conflict = None
-    if can_manage and (selection is None or not selection.is_decided):
+    if can_manage:
         form = SelectionForm(request.POST or None, instance=selection)
         if request.method == "POST" and form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
