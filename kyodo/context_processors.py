@@ -12,6 +12,8 @@ def navigation(request) -> dict:
         items.append(("projects", "協働事業", reverse("projects:list")))
         if user.has_perm("projects.view_review_queue"):
             items.append(("review", "審査", reverse("review")))
+        if user.has_perm("evaluations.view_report"):
+            items.append(("evaluation_report", "評価の集計", reverse("evaluation_report:index")))
         if user.has_perm("partners.add_partner"):
             items.append(("partners", "パートナー", reverse("partners:list")))
         elif user.partner_id:

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from evaluations.views import survey_answer
 from kyodo import views
 from projects.views import review_queue
 
@@ -25,6 +26,9 @@ urlpatterns = [
     ),
     path("projects/", include("projects.urls")),
     path("projects/<int:pk>/selection/", include("partners.selection_urls")),
+    path("projects/<int:pk>/evaluation/", include("evaluations.urls")),
+    path("evaluations/", include("evaluations.report_urls")),
+    path("survey/<str:token>/", survey_answer, name="survey"),
     path("partners/", include("partners.urls")),
     path("review/", review_queue, name="review"),
     path("admin/", admin.site.urls),

@@ -59,6 +59,22 @@ def dashboard(request):
             )
             for v in waiting_versions
         ]
+        waiting_evaluations = (
+            visible.filter(status=Status.EVALUATING)
+            .exclude(
+                process_evaluations__partner_id=user.partner_id,
+                process_evaluations__submitted_at__isnull=False,
+            )
+            .order_by("title")
+        )
+        context["waiting"] += [
+            (
+                f"協働の評価の入力を待っています: {p.title}",
+                1,
+                reverse("evaluations:partner", args=[p.pk, user.partner_id]),
+            )
+            for p in waiting_evaluations
+        ]
         context.update(
             heading=f"{user.partner.name}が参加している協働事業",
             projects=visible.for_list().order_by("-fiscal_year", "title")[:20],

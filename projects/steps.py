@@ -79,11 +79,10 @@ class StepState:
     missing: list[str] = field(default_factory=list)
     url: str | None = None
     # False while the step's own screens are still to be built (評価 comes with later work).
-    available: bool = True
 
     @property
     def done(self) -> bool:
-        return self.available and not self.missing
+        return not self.missing
 
     @property
     def help(self) -> StepHelp:
@@ -178,10 +177,11 @@ def step_states(project: Project, detail=None) -> list[StepState]:
         elif step == Step.IMPLEMENTATION:
             state.missing = [] if project.consultations.exists() else ["協議の記録（1回以上）"]
             state.url = reverse("projects:consultations", args=[pk])
-        else:
-            # 評価 gets its screens with the evaluation work; until then it cannot be done here.
-            state.available = False
-            state.missing = [f"{step.label}の記録"]
+        elif step == Step.EVALUATION:
+            from evaluations.services import evaluation_missing
+
+            state.missing = evaluation_missing(project)
+            state.url = reverse("evaluations:overview", args=[pk])
         states.append(state)
     return states
 

@@ -191,6 +191,7 @@ def _detail_page(request, project: Project, **forms):
     context = {
         "agreed": latest_agreed(getattr(project, "agreement", None)),
         "selection": selection,
+        "can_see_evaluation": request.user.has_perm("evaluations.view_evaluation", project),
         "show_internal": internal,
         "project": project,
         "spec": spec,

@@ -10,7 +10,10 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
+from evaluations import services as evaluation_services
+from evaluations.models import ITEM_KEYS, ClosingDecision, ProcessEvaluation, ResultEvaluation
 from kyodo import fiscal
 from kyodo.models import Department, User
 from partners import selection as selection_services
@@ -436,6 +439,7 @@ class Command(BaseCommand):
         self._review_threads(created, users)
         self._agreements(created, partners, users)
         self._selections(showcases, partners, users)
+        self._evaluations(created, partners, users)
         return len(created)
 
     def _detail(self, form, title, year, fund, rng) -> dict:
@@ -687,6 +691,136 @@ class Command(BaseCommand):
                     candidate=candidates[0],
                     decided_on=start + timedelta(days=50),
                 )
+
+    def _evaluations(self, projects: list[Project], partners, users) -> None:
+        """Closed projects evaluated by both sides with their decisions; one project whose
+        evaluation is complete with a beneficiary survey and a change of form for next year;
+        one waiting for the demo partner's evaluation."""
+        rng = random.Random(7)
+        for project in projects:
+            if project.status != Status.COMPLETED or project.archived_at:
+                continue
+            if spec_for(project.implementation_form).steps[Step.EVALUATION] == Need.NOT_APPLICABLE:
+                continue
+            by = project.created_by or users["admin"]
+            links = list(project.project_partners.all())
+            self._process_evaluation(project, by, None, rng)
+            for link in links:
+                self._process_evaluation(project, by, link.partner, rng, on_behalf=True)
+            ResultEvaluation.objects.create(
+                project=project,
+                achieved="計画した活動をすべて行い、目的に近づいた。",
+                participants=rng.randrange(40, 400),
+                events=rng.randrange(4, 24),
+            )
+            later = next(
+                (
+                    p
+                    for p in projects
+                    if p.title == project.title and p.fiscal_year > project.fiscal_year
+                ),
+                None,
+            )
+            ClosingDecision.objects.create(
+                project=project,
+                choice=ClosingDecision.Choice.CONTINUE if later else ClosingDecision.Choice.END,
+                reason="評価がおおむね良好で、参加者からも続けてほしいという声が多かった。"
+                if later
+                else "所期の目的を達したため、団体の自主事業に引き継いで終える。",
+                decided_by=by,
+                next_project=later,
+            )
+            if later and later.origin_id is None:
+                Project.objects.filter(pk=later.pk).update(origin=project)
+        staff = users["staff"]
+        evaluating = [
+            p
+            for p in projects
+            if p.status == Status.EVALUATING
+            and p.department_id == staff.department_id
+            and p.project_partners.exists()
+        ]
+        with_demo_partner = [
+            p for p in evaluating if p.project_partners.filter(partner=partners[0]).exists()
+        ]
+        waiting = with_demo_partner[0] if with_demo_partner else None
+        finished = next((p for p in evaluating if p != waiting), None)
+        if waiting is not None:
+            self._process_evaluation(waiting, staff, None, rng)
+        if finished is None:
+            return
+        self._process_evaluation(finished, staff, None, rng)
+        for link in finished.project_partners.select_related("partner"):
+            user = users["partner"] if link.partner_id == partners[0].pk else None
+            self._process_evaluation(
+                finished, user or staff, link.partner, rng, on_behalf=user is None
+            )
+        evaluation_services.result_evaluation_save(
+            project=finished,
+            by=staff,
+            expected_version=None,
+            data={
+                "achieved": (
+                    "年間12回の観察会を開き、親子の参加が定着した。"
+                    "記録は市のホームページで公開した。"
+                ),
+                "effect": "参加者は前年の1.4倍。新しく5人が運営を手伝うようになった。",
+                "participants": 386,
+                "events": 12,
+                "other_figures": "観察した生き物 84種、配布した観察ノート 600部",
+                "beneficiary_survey_agreed": True,
+            },
+        )
+        survey = evaluation_services.survey_save(
+            project=finished,
+            by=staff,
+            expected_version=None,
+            data={
+                "is_open": True,
+                "paper_respondents": 52,
+                "paper_done": 31,
+                "paper_mostly": 17,
+                "paper_hardly": 3,
+                "paper_not_done": 1,
+                "paper_note": "毎月続けてほしい。雨の日の代わりの日がほしい。",
+            },
+        )
+        for n in range(14):
+            evaluation_services.survey_answer(
+                survey=survey,
+                satisfaction=[4, 4, 3, 4, 3, 2, 4][n % 7],
+                comment=["子どもが楽しみにしています。", "", "説明がわかりやすかった。"][n % 3],
+            )
+        change = finished.implementation_form != ImplementationForm.JIGYO_KYORYOKU
+        evaluation_services.closing_decide(
+            project=finished,
+            by=staff,
+            choice=ClosingDecision.Choice.CHANGE_FORM
+            if change
+            else ClosingDecision.Choice.CONTINUE,
+            next_form=ImplementationForm.JIGYO_KYORYOKU if change else "",
+            reason="両者の評価がそろって高く、役割を分け合って続ける力が団体についたため、"
+            "協定にもとづく事業協力に移して続ける。",
+        )
+
+    def _process_evaluation(self, project, by, partner, rng, *, on_behalf=False) -> None:
+        good = [4, 4, 3, 4, 3, 3]
+        data = {}
+        for n, key in enumerate(ITEM_KEYS):
+            data[f"{key}_rating"] = max(1, good[n] - (rng.random() < 0.2))
+            data[f"{key}_comment"] = (
+                "定例の打ち合わせで、目的を確かめ合えた。" if key == "purpose" else ""
+            )
+        # Written directly: closed projects can no longer take evaluations through the service.
+        ProcessEvaluation.objects.create(
+            project=project,
+            side=ProcessEvaluation.Side.PARTNER if partner else ProcessEvaluation.Side.CITY,
+            partner=partner,
+            entered_by=by,
+            on_behalf=on_behalf,
+            submitted_at=timezone.now(),
+            **data,
+        )
 
     def _review_threads(self, projects: list[Project], users) -> None:
         """A returned-then-resubmitted project and a cost-only draft, for the review demo."""
