@@ -267,11 +267,10 @@ def decision(request, pk: int):
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
-            note = (
-                f"次年度の下書き「{made.next_project.title}」（{fiscal.nendo_label(made.next_project.fiscal_year)}）を作りました。"
-                if made.next_project
-                else ""
-            )
+            note = ""
+            if made.next_project:
+                nendo = fiscal.nendo_label(made.next_project.fiscal_year, seireki=False)
+                note = f"次年度の下書き「{made.next_project.title}」（{nendo}）を作りました。"
             messages.success(
                 request, f"次年度の方針を「{made.get_choice_display()}」に決めました。{note}"
             )

@@ -9,233 +9,1017 @@ import evaluations.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('partners', '0004_selection_candidates_scores'),
-        ('projects', '0006_agreement_labels'),
+        ("partners", "0004_selection_candidates_scores"),
+        ("projects", "0006_agreement_labels"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BeneficiarySurvey',
+            name="BeneficiarySurvey",
             fields=[
-                ('project', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='beneficiary_survey', serialize=False, to='projects.project', verbose_name='事業')),
-                ('token', models.CharField(default=evaluations.models._new_token, editable=False, max_length=64, unique=True, verbose_name='回答用のURLの鍵')),
-                ('is_open', models.BooleanField(default=False, verbose_name='回答を受け付ける')),
-                ('paper_respondents', models.PositiveIntegerField(default=0, verbose_name='紙の調査の回答者数')),
-                ('paper_done', models.PositiveIntegerField(default=0, verbose_name='紙: とてもよかった')),
-                ('paper_mostly', models.PositiveIntegerField(default=0, verbose_name='紙: まあよかった')),
-                ('paper_hardly', models.PositiveIntegerField(default=0, verbose_name='紙: あまりよくなかった')),
-                ('paper_not_done', models.PositiveIntegerField(default=0, verbose_name='紙: よくなかった')),
-                ('paper_note', models.TextField(blank=True, verbose_name='紙の調査の主な意見')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='版')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新日時')),
+                (
+                    "project",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="beneficiary_survey",
+                        serialize=False,
+                        to="projects.project",
+                        verbose_name="事業",
+                    ),
+                ),
+                (
+                    "token",
+                    models.CharField(
+                        default=evaluations.models._new_token,
+                        editable=False,
+                        max_length=64,
+                        unique=True,
+                        verbose_name="回答用のURLの鍵",
+                    ),
+                ),
+                ("is_open", models.BooleanField(default=False, verbose_name="回答を受け付ける")),
+                (
+                    "paper_respondents",
+                    models.PositiveIntegerField(default=0, verbose_name="紙の調査の回答者数"),
+                ),
+                (
+                    "paper_done",
+                    models.PositiveIntegerField(default=0, verbose_name="紙: とてもよかった"),
+                ),
+                (
+                    "paper_mostly",
+                    models.PositiveIntegerField(default=0, verbose_name="紙: まあよかった"),
+                ),
+                (
+                    "paper_hardly",
+                    models.PositiveIntegerField(default=0, verbose_name="紙: あまりよくなかった"),
+                ),
+                (
+                    "paper_not_done",
+                    models.PositiveIntegerField(default=0, verbose_name="紙: よくなかった"),
+                ),
+                ("paper_note", models.TextField(blank=True, verbose_name="紙の調査の主な意見")),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="版"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新日時")),
             ],
             options={
-                'verbose_name': '受益者による評価',
-                'verbose_name_plural': '受益者による評価',
+                "verbose_name": "受益者による評価",
+                "verbose_name_plural": "受益者による評価",
             },
         ),
         migrations.CreateModel(
-            name='ResultEvaluation',
+            name="ResultEvaluation",
             fields=[
-                ('project', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='result_evaluation', serialize=False, to='projects.project', verbose_name='事業')),
-                ('achieved', models.TextField(help_text='事業の目的に照らして、何ができ、何が残ったか。', verbose_name='目的に対して達成できたこと')),
-                ('effect', models.TextField(blank=True, help_text='企画で書いた「期待される効果」と比べて。', verbose_name='期待した効果に対する結果')),
-                ('participants', models.PositiveIntegerField(blank=True, null=True, verbose_name='参加者数（人）')),
-                ('events', models.PositiveIntegerField(blank=True, null=True, verbose_name='実施回数（回）')),
-                ('other_figures', models.TextField(blank=True, help_text='例: 清掃した海岸の延長 2.5km、配布した冊子 1,200部', verbose_name='そのほかの数値')),
-                ('beneficiary_survey_agreed', models.BooleanField(default=False, help_text='市とパートナーで、参加者などに評価してもらうことにしたとき。', verbose_name='受益者による評価を行う')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='版')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新日時')),
+                (
+                    "project",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="result_evaluation",
+                        serialize=False,
+                        to="projects.project",
+                        verbose_name="事業",
+                    ),
+                ),
+                (
+                    "achieved",
+                    models.TextField(
+                        help_text="事業の目的に照らして、何ができ、何が残ったか。",
+                        verbose_name="目的に対して達成できたこと",
+                    ),
+                ),
+                (
+                    "effect",
+                    models.TextField(
+                        blank=True,
+                        help_text="企画で書いた「期待される効果」と比べて。",
+                        verbose_name="期待した効果に対する結果",
+                    ),
+                ),
+                (
+                    "participants",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="参加者数（人）"
+                    ),
+                ),
+                (
+                    "events",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="実施回数（回）"
+                    ),
+                ),
+                (
+                    "other_figures",
+                    models.TextField(
+                        blank=True,
+                        help_text="例: 清掃した海岸の延長 2.5km、配布した冊子 1,200部",
+                        verbose_name="そのほかの数値",
+                    ),
+                ),
+                (
+                    "beneficiary_survey_agreed",
+                    models.BooleanField(
+                        default=False,
+                        help_text="市とパートナーで、参加者などに評価してもらうことにしたとき。",
+                        verbose_name="受益者による評価を行う",
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="版"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新日時")),
             ],
             options={
-                'verbose_name': '成果の評価',
-                'verbose_name_plural': '成果の評価',
+                "verbose_name": "成果の評価",
+                "verbose_name_plural": "成果の評価",
             },
         ),
         migrations.CreateModel(
-            name='HistoricalBeneficiarySurvey',
+            name="HistoricalBeneficiarySurvey",
             fields=[
-                ('token', models.CharField(db_index=True, default=evaluations.models._new_token, editable=False, max_length=64, verbose_name='回答用のURLの鍵')),
-                ('is_open', models.BooleanField(default=False, verbose_name='回答を受け付ける')),
-                ('paper_respondents', models.PositiveIntegerField(default=0, verbose_name='紙の調査の回答者数')),
-                ('paper_done', models.PositiveIntegerField(default=0, verbose_name='紙: とてもよかった')),
-                ('paper_mostly', models.PositiveIntegerField(default=0, verbose_name='紙: まあよかった')),
-                ('paper_hardly', models.PositiveIntegerField(default=0, verbose_name='紙: あまりよくなかった')),
-                ('paper_not_done', models.PositiveIntegerField(default=0, verbose_name='紙: よくなかった')),
-                ('paper_note', models.TextField(blank=True, verbose_name='紙の調査の主な意見')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='版')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='更新日時')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.project', verbose_name='事業')),
+                (
+                    "token",
+                    models.CharField(
+                        db_index=True,
+                        default=evaluations.models._new_token,
+                        editable=False,
+                        max_length=64,
+                        verbose_name="回答用のURLの鍵",
+                    ),
+                ),
+                ("is_open", models.BooleanField(default=False, verbose_name="回答を受け付ける")),
+                (
+                    "paper_respondents",
+                    models.PositiveIntegerField(default=0, verbose_name="紙の調査の回答者数"),
+                ),
+                (
+                    "paper_done",
+                    models.PositiveIntegerField(default=0, verbose_name="紙: とてもよかった"),
+                ),
+                (
+                    "paper_mostly",
+                    models.PositiveIntegerField(default=0, verbose_name="紙: まあよかった"),
+                ),
+                (
+                    "paper_hardly",
+                    models.PositiveIntegerField(default=0, verbose_name="紙: あまりよくなかった"),
+                ),
+                (
+                    "paper_not_done",
+                    models.PositiveIntegerField(default=0, verbose_name="紙: よくなかった"),
+                ),
+                ("paper_note", models.TextField(blank=True, verbose_name="紙の調査の主な意見")),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="版"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="更新日時"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.project",
+                        verbose_name="事業",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 受益者による評価',
-                'verbose_name_plural': 'historical 受益者による評価',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 受益者による評価",
+                "verbose_name_plural": "historical 受益者による評価",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalClosingDecision',
+            name="HistoricalClosingDecision",
             fields=[
-                ('choice', models.CharField(choices=[('continue', 'このまま続ける'), ('change_form', '実施形態を変えて続ける'), ('revise', '見直して続ける'), ('end', '終える')], max_length=20, verbose_name='次年度の方針')),
-                ('next_form', models.CharField(blank=True, help_text='「実施形態を変えて続ける」ときに選びます。', max_length=20, verbose_name='次年度の実施形態')),
-                ('reason', models.TextField(help_text='評価のどこから、この方針にしたのか。', verbose_name='理由')),
-                ('decided_at', models.DateTimeField(blank=True, editable=False, verbose_name='決めた日時')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('decided_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='決めた人')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('next_project', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.project', verbose_name='次年度の事業')),
-                ('project', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.project', verbose_name='事業')),
+                (
+                    "choice",
+                    models.CharField(
+                        choices=[
+                            ("continue", "このまま続ける"),
+                            ("change_form", "実施形態を変えて続ける"),
+                            ("revise", "見直して続ける"),
+                            ("end", "終える"),
+                        ],
+                        max_length=20,
+                        verbose_name="次年度の方針",
+                    ),
+                ),
+                (
+                    "next_form",
+                    models.CharField(
+                        blank=True,
+                        help_text="「実施形態を変えて続ける」ときに選びます。",
+                        max_length=20,
+                        verbose_name="次年度の実施形態",
+                    ),
+                ),
+                (
+                    "reason",
+                    models.TextField(
+                        help_text="評価のどこから、この方針にしたのか。", verbose_name="理由"
+                    ),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="決めた日時"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="決めた人",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "next_project",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.project",
+                        verbose_name="次年度の事業",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.project",
+                        verbose_name="事業",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 次年度の方針',
-                'verbose_name_plural': 'historical 次年度の方針',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 次年度の方針",
+                "verbose_name_plural": "historical 次年度の方針",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalProcessEvaluation',
+            name="HistoricalProcessEvaluation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('purpose_rating', models.PositiveSmallIntegerField(blank=True, choices=[(4, 'できた'), (3, 'おおむねできた'), (2, 'あまりできなかった'), (1, 'できなかった')], help_text='事業の目的を、共通の理解のもとで進められましたか。', null=True, verbose_name='目的の共有')),
-                ('purpose_comment', models.TextField(blank=True, verbose_name='目的の共有のコメント')),
-                ('roles_rating', models.PositiveSmallIntegerField(blank=True, choices=[(4, 'できた'), (3, 'おおむねできた'), (2, 'あまりできなかった'), (1, 'できなかった')], help_text='それぞれの特性を生かした役割分担ができましたか。', null=True, verbose_name='役割分担')),
-                ('roles_comment', models.TextField(blank=True, verbose_name='役割分担のコメント')),
-                ('understanding_rating', models.PositiveSmallIntegerField(blank=True, choices=[(4, 'できた'), (3, 'おおむねできた'), (2, 'あまりできなかった'), (1, 'できなかった')], help_text='対等な立場で互いを尊重し、十分に意思を通わせられましたか。', null=True, verbose_name='相互理解')),
-                ('understanding_comment', models.TextField(blank=True, verbose_name='相互理解のコメント')),
-                ('autonomy_rating', models.PositiveSmallIntegerField(blank=True, choices=[(4, 'できた'), (3, 'おおむねできた'), (2, 'あまりできなかった'), (1, 'できなかった')], help_text='パートナーの自主性や自立性は保たれましたか。', null=True, verbose_name='自主性・自立性')),
-                ('autonomy_comment', models.TextField(blank=True, verbose_name='自主性・自立性のコメント')),
-                ('transparency_rating', models.PositiveSmallIntegerField(blank=True, choices=[(4, 'できた'), (3, 'おおむねできた'), (2, 'あまりできなかった'), (1, 'できなかった')], help_text='募集、選定、結果などの情報を、きちんと公開できましたか。', null=True, verbose_name='透明性・公開性')),
-                ('transparency_comment', models.TextField(blank=True, verbose_name='透明性・公開性のコメント')),
-                ('synergy_rating', models.PositiveSmallIntegerField(blank=True, choices=[(4, 'できた'), (3, 'おおむねできた'), (2, 'あまりできなかった'), (1, 'できなかった')], help_text='どちらか一方だけで行うより、よい成果や市民の目線に立ったサービスになりましたか。', null=True, verbose_name='相乗効果')),
-                ('synergy_comment', models.TextField(blank=True, verbose_name='相乗効果のコメント')),
-                ('side', models.CharField(choices=[('city', '市（所管課）'), ('partner', 'パートナー')], max_length=10, verbose_name='評価する側')),
-                ('on_behalf', models.BooleanField(default=False, help_text='パートナーから聞き取った評価を、所管課が代わりに入力したとき。', verbose_name='所管課が代わりに入力')),
-                ('submitted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='提出日時')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='版')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='更新日時')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('entered_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='入力した人')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('partner', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='partners.partner', verbose_name='パートナー')),
-                ('project', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.project', verbose_name='事業')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose_rating",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (4, "できた"),
+                            (3, "おおむねできた"),
+                            (2, "あまりできなかった"),
+                            (1, "できなかった"),
+                        ],
+                        help_text="事業の目的を、共通の理解のもとで進められましたか。",
+                        null=True,
+                        verbose_name="目的の共有",
+                    ),
+                ),
+                (
+                    "purpose_comment",
+                    models.TextField(blank=True, verbose_name="目的の共有のコメント"),
+                ),
+                (
+                    "roles_rating",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (4, "できた"),
+                            (3, "おおむねできた"),
+                            (2, "あまりできなかった"),
+                            (1, "できなかった"),
+                        ],
+                        help_text="それぞれの特性を生かした役割分担ができましたか。",
+                        null=True,
+                        verbose_name="役割分担",
+                    ),
+                ),
+                ("roles_comment", models.TextField(blank=True, verbose_name="役割分担のコメント")),
+                (
+                    "understanding_rating",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (4, "できた"),
+                            (3, "おおむねできた"),
+                            (2, "あまりできなかった"),
+                            (1, "できなかった"),
+                        ],
+                        help_text="対等な立場で互いを尊重し、十分に意思を通わせられましたか。",
+                        null=True,
+                        verbose_name="相互理解",
+                    ),
+                ),
+                (
+                    "understanding_comment",
+                    models.TextField(blank=True, verbose_name="相互理解のコメント"),
+                ),
+                (
+                    "autonomy_rating",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (4, "できた"),
+                            (3, "おおむねできた"),
+                            (2, "あまりできなかった"),
+                            (1, "できなかった"),
+                        ],
+                        help_text="パートナーの自主性や自立性は保たれましたか。",
+                        null=True,
+                        verbose_name="自主性・自立性",
+                    ),
+                ),
+                (
+                    "autonomy_comment",
+                    models.TextField(blank=True, verbose_name="自主性・自立性のコメント"),
+                ),
+                (
+                    "transparency_rating",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (4, "できた"),
+                            (3, "おおむねできた"),
+                            (2, "あまりできなかった"),
+                            (1, "できなかった"),
+                        ],
+                        help_text="募集、選定、結果などの情報を、きちんと公開できましたか。",
+                        null=True,
+                        verbose_name="透明性・公開性",
+                    ),
+                ),
+                (
+                    "transparency_comment",
+                    models.TextField(blank=True, verbose_name="透明性・公開性のコメント"),
+                ),
+                (
+                    "synergy_rating",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (4, "できた"),
+                            (3, "おおむねできた"),
+                            (2, "あまりできなかった"),
+                            (1, "できなかった"),
+                        ],
+                        help_text="どちらか一方だけで行うより、よい成果や市民の目線に立ったサービスになりましたか。",
+                        null=True,
+                        verbose_name="相乗効果",
+                    ),
+                ),
+                (
+                    "synergy_comment",
+                    models.TextField(blank=True, verbose_name="相乗効果のコメント"),
+                ),
+                (
+                    "side",
+                    models.CharField(
+                        choices=[("city", "市（所管課）"), ("partner", "パートナー")],
+                        max_length=10,
+                        verbose_name="評価する側",
+                    ),
+                ),
+                (
+                    "on_behalf",
+                    models.BooleanField(
+                        default=False,
+                        help_text="パートナーから聞き取った評価を、所管課が代わりに入力したとき。",
+                        verbose_name="所管課が代わりに入力",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="提出日時"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="版"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="更新日時"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="入力した人",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="partners.partner",
+                        verbose_name="パートナー",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.project",
+                        verbose_name="事業",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 協働プロセスの評価',
-                'verbose_name_plural': 'historical 協働プロセスの評価',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 協働プロセスの評価",
+                "verbose_name_plural": "historical 協働プロセスの評価",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalResultEvaluation',
+            name="HistoricalResultEvaluation",
             fields=[
-                ('achieved', models.TextField(help_text='事業の目的に照らして、何ができ、何が残ったか。', verbose_name='目的に対して達成できたこと')),
-                ('effect', models.TextField(blank=True, help_text='企画で書いた「期待される効果」と比べて。', verbose_name='期待した効果に対する結果')),
-                ('participants', models.PositiveIntegerField(blank=True, null=True, verbose_name='参加者数（人）')),
-                ('events', models.PositiveIntegerField(blank=True, null=True, verbose_name='実施回数（回）')),
-                ('other_figures', models.TextField(blank=True, help_text='例: 清掃した海岸の延長 2.5km、配布した冊子 1,200部', verbose_name='そのほかの数値')),
-                ('beneficiary_survey_agreed', models.BooleanField(default=False, help_text='市とパートナーで、参加者などに評価してもらうことにしたとき。', verbose_name='受益者による評価を行う')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='版')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='更新日時')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.project', verbose_name='事業')),
+                (
+                    "achieved",
+                    models.TextField(
+                        help_text="事業の目的に照らして、何ができ、何が残ったか。",
+                        verbose_name="目的に対して達成できたこと",
+                    ),
+                ),
+                (
+                    "effect",
+                    models.TextField(
+                        blank=True,
+                        help_text="企画で書いた「期待される効果」と比べて。",
+                        verbose_name="期待した効果に対する結果",
+                    ),
+                ),
+                (
+                    "participants",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="参加者数（人）"
+                    ),
+                ),
+                (
+                    "events",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="実施回数（回）"
+                    ),
+                ),
+                (
+                    "other_figures",
+                    models.TextField(
+                        blank=True,
+                        help_text="例: 清掃した海岸の延長 2.5km、配布した冊子 1,200部",
+                        verbose_name="そのほかの数値",
+                    ),
+                ),
+                (
+                    "beneficiary_survey_agreed",
+                    models.BooleanField(
+                        default=False,
+                        help_text="市とパートナーで、参加者などに評価してもらうことにしたとき。",
+                        verbose_name="受益者による評価を行う",
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="版"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="更新日時"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.project",
+                        verbose_name="事業",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 成果の評価',
-                'verbose_name_plural': 'historical 成果の評価',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 成果の評価",
+                "verbose_name_plural": "historical 成果の評価",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ClosingDecision',
+            name="ClosingDecision",
             fields=[
-                ('project', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='closing_decision', serialize=False, to='projects.project', verbose_name='事業')),
-                ('choice', models.CharField(choices=[('continue', 'このまま続ける'), ('change_form', '実施形態を変えて続ける'), ('revise', '見直して続ける'), ('end', '終える')], max_length=20, verbose_name='次年度の方針')),
-                ('next_form', models.CharField(blank=True, help_text='「実施形態を変えて続ける」ときに選びます。', max_length=20, verbose_name='次年度の実施形態')),
-                ('reason', models.TextField(help_text='評価のどこから、この方針にしたのか。', verbose_name='理由')),
-                ('decided_at', models.DateTimeField(auto_now_add=True, verbose_name='決めた日時')),
-                ('decided_by', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='決めた人')),
-                ('next_project', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='projects.project', verbose_name='次年度の事業')),
+                (
+                    "project",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="closing_decision",
+                        serialize=False,
+                        to="projects.project",
+                        verbose_name="事業",
+                    ),
+                ),
+                (
+                    "choice",
+                    models.CharField(
+                        choices=[
+                            ("continue", "このまま続ける"),
+                            ("change_form", "実施形態を変えて続ける"),
+                            ("revise", "見直して続ける"),
+                            ("end", "終える"),
+                        ],
+                        max_length=20,
+                        verbose_name="次年度の方針",
+                    ),
+                ),
+                (
+                    "next_form",
+                    models.CharField(
+                        blank=True,
+                        help_text="「実施形態を変えて続ける」ときに選びます。",
+                        max_length=20,
+                        verbose_name="次年度の実施形態",
+                    ),
+                ),
+                (
+                    "reason",
+                    models.TextField(
+                        help_text="評価のどこから、この方針にしたのか。", verbose_name="理由"
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(auto_now_add=True, verbose_name="決めた日時")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="決めた人",
+                    ),
+                ),
+                (
+                    "next_project",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="projects.project",
+                        verbose_name="次年度の事業",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '次年度の方針',
-                'verbose_name_plural': '次年度の方針',
-                'constraints': [models.CheckConstraint(condition=models.Q(('choice__in', ['continue', 'change_form', 'revise', 'end'])), name='evaluations_closingdecision_choice_valid'), models.CheckConstraint(condition=models.Q(models.Q(('choice', 'change_form'), _negated=True), models.Q(('next_form', ''), _negated=True), _connector='OR'), name='evaluations_closingdecision_change_names_form')],
+                "verbose_name": "次年度の方針",
+                "verbose_name_plural": "次年度の方針",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("choice__in", ["continue", "change_form", "revise", "end"])
+                        ),
+                        name="evaluations_closingdecision_choice_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("choice", "change_form"), _negated=True),
+                            models.Q(("next_form", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="evaluations_closingdecision_change_names_form",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ProcessEvaluation',
+            name="ProcessEvaluation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose_rating', models.PositiveSmallIntegerField(blank=True, choices=[(4, 'できた'), (3, 'おおむねできた'), (2, 'あまりできなかった'), (1, 'できなかった')], help_text='事業の目的を、共通の理解のもとで進められましたか。', null=True, verbose_name='目的の共有')),
-                ('purpose_comment', models.TextField(blank=True, verbose_name='目的の共有のコメント')),
-                ('roles_rating', models.PositiveSmallIntegerField(blank=True, choices=[(4, 'できた'), (3, 'おおむねできた'), (2, 'あまりできなかった'), (1, 'できなかった')], help_text='それぞれの特性を生かした役割分担ができましたか。', null=True, verbose_name='役割分担')),
-                ('roles_comment', models.TextField(blank=True, verbose_name='役割分担のコメント')),
-                ('understanding_rating', models.PositiveSmallIntegerField(blank=True, choices=[(4, 'できた'), (3, 'おおむねできた'), (2, 'あまりできなかった'), (1, 'できなかった')], help_text='対等な立場で互いを尊重し、十分に意思を通わせられましたか。', null=True, verbose_name='相互理解')),
-                ('understanding_comment', models.TextField(blank=True, verbose_name='相互理解のコメント')),
-                ('autonomy_rating', models.PositiveSmallIntegerField(blank=True, choices=[(4, 'できた'), (3, 'おおむねできた'), (2, 'あまりできなかった'), (1, 'できなかった')], help_text='パートナーの自主性や自立性は保たれましたか。', null=True, verbose_name='自主性・自立性')),
-                ('autonomy_comment', models.TextField(blank=True, verbose_name='自主性・自立性のコメント')),
-                ('transparency_rating', models.PositiveSmallIntegerField(blank=True, choices=[(4, 'できた'), (3, 'おおむねできた'), (2, 'あまりできなかった'), (1, 'できなかった')], help_text='募集、選定、結果などの情報を、きちんと公開できましたか。', null=True, verbose_name='透明性・公開性')),
-                ('transparency_comment', models.TextField(blank=True, verbose_name='透明性・公開性のコメント')),
-                ('synergy_rating', models.PositiveSmallIntegerField(blank=True, choices=[(4, 'できた'), (3, 'おおむねできた'), (2, 'あまりできなかった'), (1, 'できなかった')], help_text='どちらか一方だけで行うより、よい成果や市民の目線に立ったサービスになりましたか。', null=True, verbose_name='相乗効果')),
-                ('synergy_comment', models.TextField(blank=True, verbose_name='相乗効果のコメント')),
-                ('side', models.CharField(choices=[('city', '市（所管課）'), ('partner', 'パートナー')], max_length=10, verbose_name='評価する側')),
-                ('on_behalf', models.BooleanField(default=False, help_text='パートナーから聞き取った評価を、所管課が代わりに入力したとき。', verbose_name='所管課が代わりに入力')),
-                ('submitted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='提出日時')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='版')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新日時')),
-                ('entered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='入力した人')),
-                ('partner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='process_evaluations', to='partners.partner', verbose_name='パートナー')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='process_evaluations', to='projects.project', verbose_name='事業')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose_rating",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (4, "できた"),
+                            (3, "おおむねできた"),
+                            (2, "あまりできなかった"),
+                            (1, "できなかった"),
+                        ],
+                        help_text="事業の目的を、共通の理解のもとで進められましたか。",
+                        null=True,
+                        verbose_name="目的の共有",
+                    ),
+                ),
+                (
+                    "purpose_comment",
+                    models.TextField(blank=True, verbose_name="目的の共有のコメント"),
+                ),
+                (
+                    "roles_rating",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (4, "できた"),
+                            (3, "おおむねできた"),
+                            (2, "あまりできなかった"),
+                            (1, "できなかった"),
+                        ],
+                        help_text="それぞれの特性を生かした役割分担ができましたか。",
+                        null=True,
+                        verbose_name="役割分担",
+                    ),
+                ),
+                ("roles_comment", models.TextField(blank=True, verbose_name="役割分担のコメント")),
+                (
+                    "understanding_rating",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (4, "できた"),
+                            (3, "おおむねできた"),
+                            (2, "あまりできなかった"),
+                            (1, "できなかった"),
+                        ],
+                        help_text="対等な立場で互いを尊重し、十分に意思を通わせられましたか。",
+                        null=True,
+                        verbose_name="相互理解",
+                    ),
+                ),
+                (
+                    "understanding_comment",
+                    models.TextField(blank=True, verbose_name="相互理解のコメント"),
+                ),
+                (
+                    "autonomy_rating",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (4, "できた"),
+                            (3, "おおむねできた"),
+                            (2, "あまりできなかった"),
+                            (1, "できなかった"),
+                        ],
+                        help_text="パートナーの自主性や自立性は保たれましたか。",
+                        null=True,
+                        verbose_name="自主性・自立性",
+                    ),
+                ),
+                (
+                    "autonomy_comment",
+                    models.TextField(blank=True, verbose_name="自主性・自立性のコメント"),
+                ),
+                (
+                    "transparency_rating",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (4, "できた"),
+                            (3, "おおむねできた"),
+                            (2, "あまりできなかった"),
+                            (1, "できなかった"),
+                        ],
+                        help_text="募集、選定、結果などの情報を、きちんと公開できましたか。",
+                        null=True,
+                        verbose_name="透明性・公開性",
+                    ),
+                ),
+                (
+                    "transparency_comment",
+                    models.TextField(blank=True, verbose_name="透明性・公開性のコメント"),
+                ),
+                (
+                    "synergy_rating",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (4, "できた"),
+                            (3, "おおむねできた"),
+                            (2, "あまりできなかった"),
+                            (1, "できなかった"),
+                        ],
+                        help_text="どちらか一方だけで行うより、よい成果や市民の目線に立ったサービスになりましたか。",
+                        null=True,
+                        verbose_name="相乗効果",
+                    ),
+                ),
+                (
+                    "synergy_comment",
+                    models.TextField(blank=True, verbose_name="相乗効果のコメント"),
+                ),
+                (
+                    "side",
+                    models.CharField(
+                        choices=[("city", "市（所管課）"), ("partner", "パートナー")],
+                        max_length=10,
+                        verbose_name="評価する側",
+                    ),
+                ),
+                (
+                    "on_behalf",
+                    models.BooleanField(
+                        default=False,
+                        help_text="パートナーから聞き取った評価を、所管課が代わりに入力したとき。",
+                        verbose_name="所管課が代わりに入力",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="提出日時"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="版"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新日時")),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="入力した人",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="process_evaluations",
+                        to="partners.partner",
+                        verbose_name="パートナー",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="process_evaluations",
+                        to="projects.project",
+                        verbose_name="事業",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '協働プロセスの評価',
-                'verbose_name_plural': '協働プロセスの評価',
-                'ordering': ['project', 'side', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('side__in', ['city', 'partner'])), name='evaluations_processevaluation_side_valid'), models.CheckConstraint(condition=models.Q(models.Q(('side', 'city'), ('partner__isnull', True)), models.Q(('side', 'partner'), ('partner__isnull', False)), _connector='OR'), name='evaluations_processevaluation_partner_iff_partner_side'), models.UniqueConstraint(condition=models.Q(('side', 'city')), fields=('project',), name='evaluations_processevaluation_one_city'), models.UniqueConstraint(condition=models.Q(('side', 'partner')), fields=('project', 'partner'), name='evaluations_processevaluation_one_per_partner'), models.CheckConstraint(condition=models.Q(('purpose_rating__isnull', True), models.Q(('purpose_rating__gte', 1), ('purpose_rating__lte', 4)), _connector='OR'), name='evaluations_processevaluation_purpose_rating_valid'), models.CheckConstraint(condition=models.Q(('roles_rating__isnull', True), models.Q(('roles_rating__gte', 1), ('roles_rating__lte', 4)), _connector='OR'), name='evaluations_processevaluation_roles_rating_valid'), models.CheckConstraint(condition=models.Q(('understanding_rating__isnull', True), models.Q(('understanding_rating__gte', 1), ('understanding_rating__lte', 4)), _connector='OR'), name='evaluations_processevaluation_understanding_rating_valid'), models.CheckConstraint(condition=models.Q(('autonomy_rating__isnull', True), models.Q(('autonomy_rating__gte', 1), ('autonomy_rating__lte', 4)), _connector='OR'), name='evaluations_processevaluation_autonomy_rating_valid'), models.CheckConstraint(condition=models.Q(('transparency_rating__isnull', True), models.Q(('transparency_rating__gte', 1), ('transparency_rating__lte', 4)), _connector='OR'), name='evaluations_processevaluation_transparency_rating_valid'), models.CheckConstraint(condition=models.Q(('synergy_rating__isnull', True), models.Q(('synergy_rating__gte', 1), ('synergy_rating__lte', 4)), _connector='OR'), name='evaluations_processevaluation_synergy_rating_valid')],
+                "verbose_name": "協働プロセスの評価",
+                "verbose_name_plural": "協働プロセスの評価",
+                "ordering": ["project", "side", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("side__in", ["city", "partner"])),
+                        name="evaluations_processevaluation_side_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("side", "city"), ("partner__isnull", True)),
+                            models.Q(("side", "partner"), ("partner__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="evaluations_processevaluation_partner_iff_partner_side",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("side", "city")),
+                        fields=("project",),
+                        name="evaluations_processevaluation_one_city",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("side", "partner")),
+                        fields=("project", "partner"),
+                        name="evaluations_processevaluation_one_per_partner",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("purpose_rating__isnull", True),
+                            models.Q(("purpose_rating__gte", 1), ("purpose_rating__lte", 4)),
+                            _connector="OR",
+                        ),
+                        name="evaluations_processevaluation_purpose_rating_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("roles_rating__isnull", True),
+                            models.Q(("roles_rating__gte", 1), ("roles_rating__lte", 4)),
+                            _connector="OR",
+                        ),
+                        name="evaluations_processevaluation_roles_rating_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("understanding_rating__isnull", True),
+                            models.Q(
+                                ("understanding_rating__gte", 1), ("understanding_rating__lte", 4)
+                            ),
+                            _connector="OR",
+                        ),
+                        name="evaluations_processevaluation_understanding_rating_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("autonomy_rating__isnull", True),
+                            models.Q(("autonomy_rating__gte", 1), ("autonomy_rating__lte", 4)),
+                            _connector="OR",
+                        ),
+                        name="evaluations_processevaluation_autonomy_rating_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("transparency_rating__isnull", True),
+                            models.Q(
+                                ("transparency_rating__gte", 1), ("transparency_rating__lte", 4)
+                            ),
+                            _connector="OR",
+                        ),
+                        name="evaluations_processevaluation_transparency_rating_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("synergy_rating__isnull", True),
+                            models.Q(("synergy_rating__gte", 1), ("synergy_rating__lte", 4)),
+                            _connector="OR",
+                        ),
+                        name="evaluations_processevaluation_synergy_rating_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SurveyAnswer',
+            name="SurveyAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('satisfaction', models.PositiveSmallIntegerField(choices=[(4, 'とてもよかった'), (3, 'まあよかった'), (2, 'あまりよくなかった'), (1, 'よくなかった')], verbose_name='満足度')),
-                ('comment', models.TextField(blank=True, verbose_name='ご意見')),
-                ('answered_at', models.DateTimeField(auto_now_add=True, verbose_name='回答日時')),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='evaluations.beneficiarysurvey', verbose_name='調査')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "satisfaction",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (4, "とてもよかった"),
+                            (3, "まあよかった"),
+                            (2, "あまりよくなかった"),
+                            (1, "よくなかった"),
+                        ],
+                        verbose_name="満足度",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="ご意見")),
+                ("answered_at", models.DateTimeField(auto_now_add=True, verbose_name="回答日時")),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="evaluations.beneficiarysurvey",
+                        verbose_name="調査",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '受益者の回答',
-                'verbose_name_plural': '受益者の回答',
-                'ordering': ['answered_at'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('satisfaction__gte', 1), ('satisfaction__lte', 4)), name='evaluations_surveyanswer_satisfaction_valid')],
+                "verbose_name": "受益者の回答",
+                "verbose_name_plural": "受益者の回答",
+                "ordering": ["answered_at"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("satisfaction__gte", 1), ("satisfaction__lte", 4)),
+                        name="evaluations_surveyanswer_satisfaction_valid",
+                    )
+                ],
             },
         ),
     ]
