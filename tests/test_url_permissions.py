@@ -5,6 +5,7 @@ added without deciding who may reach it. Objects are always someone's: `project`
 staff's department and partner's organisation; partner2 and staff2 belong elsewhere.
 """
 
+import hashlib
 from datetime import date
 
 import pytest
@@ -12,6 +13,8 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from evaluations.models import BeneficiarySurvey
+from partners.models import Candidate, Criterion, ProposalFile, Reviewer, Selection
 from projects.models import Agreement, AgreementVersion, Consultation, FollowUp
 from tests.factories import PartnerFactory, ProjectFactory, ProjectPartnerFactory
 
@@ -51,8 +54,6 @@ MATRIX = [
     ("projects:comment", "post", "comment", _statuses(LOGIN, 302, 403, 302, 403, 404, 302)),
     ("projects:eligibility", "get", "project", _statuses(LOGIN, 200, 200, 200, 200, 404, 200)),
     ("projects:eligibility", "post", "project", _statuses(LOGIN, 200, 403, 403, 403, 404, 200)),
-    ("projects:selection", "get", "project", _statuses(LOGIN, 200, 200, 200, 200, 404, 200)),
-    ("projects:selection", "post", "project", _statuses(LOGIN, 200, 403, 403, 403, 404, 200)),
     ("projects:disclosure", "get", "project", _statuses(LOGIN, 200, 200, 200, 200, 404, 200)),
     ("projects:disclosure", "post", "project", _statuses(LOGIN, 200, 403, 403, 403, 404, 200)),
     # The draft cannot be submitted yet (steps missing): the owner gets the page with a message.
@@ -105,6 +106,62 @@ MATRIX = [
         "archived_partner",
         _statuses(LOGIN, 403, 403, 302, 404, 404, 302),
     ),
+    # Partner selection of `project`, in 審査中. staff2 is city staff but not on its panel: they
+    # may know the selection exists (the overview) and nothing beneath it. The project's
+    # partner is also one of the candidates, and still sees none of it.
+    ("selection:overview", "get", "selection", _statuses(LOGIN, 200, 200, 200, 404, 404, 200)),
+    # An empty form: the owner gets it back with errors; readers may not write.
+    ("selection:overview", "post", "selection", _statuses(LOGIN, 200, 403, 403, 404, 404, 200)),
+    ("selection:criteria", "get", "selection", _statuses(LOGIN, 200, 404, 403, 404, 404, 200)),
+    ("selection:criteria", "post", "selection", _statuses(LOGIN, 200, 404, 403, 404, 404, 200)),
+    ("selection:reviewers", "get", "selection", _statuses(LOGIN, 200, 404, 403, 404, 404, 200)),
+    ("selection:reviewers", "post", "selection", _statuses(LOGIN, 200, 404, 403, 404, 404, 200)),
+    ("selection:reviewer_remove", "post", "seat", _statuses(LOGIN, 302, 404, 403, 404, 404, 302)),
+    (
+        "selection:candidate_add",
+        "get",
+        "selection",
+        _statuses(LOGIN, 200, 404, 403, 404, 404, 200),
+    ),
+    (
+        "selection:candidate_add",
+        "post",
+        "selection",
+        _statuses(LOGIN, 200, 404, 403, 404, 404, 200),
+    ),
+    ("selection:candidate", "get", "candidate", _statuses(LOGIN, 200, 404, 200, 404, 404, 200)),
+    ("selection:candidate", "post", "candidate", _statuses(LOGIN, 200, 404, 403, 404, 404, 200)),
+    ("selection:file", "get", "file", _statuses(LOGIN, 200, 404, 200, 404, 404, 200)),
+    ("selection:file_archive", "post", "file", _statuses(LOGIN, 302, 404, 403, 404, 404, 302)),
+    # Already in 審査中: the owner is sent back with a message, which is still a 302.
+    (
+        "selection:transition",
+        "post",
+        "close_call",
+        _statuses(LOGIN, 302, 404, 403, 404, 404, 302),
+    ),
+    ("selection:transition", "post", "bogus", _statuses(LOGIN, 404, 404, 404, 404, 404, 404)),
+    # The outside member's sheet: the department types it in, 市民自治推進課 only reads it.
+    ("selection:score_sheet", "get", "seat", _statuses(LOGIN, 200, 404, 200, 404, 404, 200)),
+    ("selection:score_sheet", "post", "seat", _statuses(LOGIN, 200, 404, 403, 404, 404, 200)),
+    ("selection:ranking", "get", "selection", _statuses(LOGIN, 200, 404, 200, 404, 404, 200)),
+    ("selection:decide", "get", "selection", _statuses(LOGIN, 200, 404, 403, 404, 404, 200)),
+    ("selection:decide", "post", "selection", _statuses(LOGIN, 200, 404, 403, 404, 404, 200)),
+    ("selection:pdf", "get", "selection", _statuses(LOGIN, 200, 404, 200, 404, 404, 200)),
+    # The evaluation of a project in 評価中 (staff's department, partner's organisation).
+    ("evaluations:overview", "get", "evaluating", _statuses(LOGIN, 200, 404, 200, 200, 404, 200)),
+    ("evaluations:city", "get", "evaluating", _statuses(LOGIN, 200, 404, 403, 403, 404, 200)),
+    ("evaluations:city", "post", "evaluating", _statuses(LOGIN, 302, 404, 403, 403, 404, 302)),
+    ("evaluations:partner", "get", "evaluee", _statuses(LOGIN, 200, 404, 403, 200, 404, 200)),
+    ("evaluations:partner", "post", "evaluee", _statuses(LOGIN, 302, 404, 403, 302, 404, 302)),
+    ("evaluations:results", "get", "evaluating", _statuses(LOGIN, 200, 404, 403, 403, 404, 200)),
+    ("evaluations:survey", "get", "evaluating", _statuses(LOGIN, 200, 404, 403, 403, 404, 200)),
+    ("evaluations:compare", "get", "evaluating", _statuses(LOGIN, 200, 404, 200, 200, 404, 200)),
+    ("evaluations:decision", "get", "evaluating", _statuses(LOGIN, 200, 404, 403, 403, 404, 200)),
+    ("evaluation_report:index", "get", None, _statuses(LOGIN, 403, 403, 200, 403, 403, 200)),
+    ("evaluation_report:export", "get", None, _statuses(LOGIN, 403, 403, 200, 403, 403, 200)),
+    # The beneficiaries' questionnaire needs no log-in: the unguessable link is the key.
+    ("survey", "get", "survey", _statuses(200, 200, 200, 200, 200, 200, 200)),
 ]
 
 
@@ -146,6 +203,19 @@ def _request(world: dict, name: str, kind: str | None):
         return reverse(name, args=[world["partner_org"].pk]), {}
     if kind == "archived_partner":
         return reverse(name, args=[world["archived_partner"].pk]), {}
+    if kind == "selection":
+        return reverse(name, args=[project.pk]), {}
+    if kind in ("seat", "candidate", "file"):
+        return reverse(name, args=[project.pk, world[kind].pk]), {}
+    if kind in ("close_call", "bogus"):
+        return reverse(name, args=[project.pk, kind]), {}
+    if kind == "evaluating":
+        # A draft save (no rating) of the city's evaluation, when the row is a POST.
+        return reverse(name, args=[world["evaluating"].pk]), {"save": "1"}
+    if kind == "evaluee":
+        return reverse(name, args=[world["evaluating"].pk, world["partner_org"].pk]), {"save": "1"}
+    if kind == "survey":
+        return reverse(name, args=[world["survey"].token]), {}
     raise AssertionError(kind)
 
 
@@ -170,7 +240,38 @@ def world(personas, project, other_project, partner_org, department):
     follow_up = FollowUp.objects.create(
         consultation=consultation, task="報告書の下書き", owner=personas["staff"]
     )
+    # A selection in 審査中, made directly: the project's own partner applied (with a file), and
+    # the panel is one outside member, so no persona has a seat of their own here.
+    selection = Selection.objects.create(
+        project=project,
+        method=Selection.Method.PROPOSAL,
+        state=Selection.State.REVIEWING,
+        call_start=date(2025, 4, 1),
+        call_end=date(2025, 4, 30),
+    )
+    Criterion.objects.create(selection=selection, viewpoint=Criterion.Viewpoint.FEASIBILITY)
+    seat = Reviewer.objects.create(selection=selection, name="外部の委員")
+    candidate = Candidate.objects.create(selection=selection, partner=partner_org)
+    content = b"%PDF-1.4 proposal"
+    stored = ProposalFile(
+        candidate=candidate,
+        original_name="提案書.pdf",
+        content_type="application/pdf",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=personas["staff"],
+    )
+    stored.file.save("proposal.pdf", ContentFile(content), save=False)
+    stored.save()
+    evaluating = ProjectFactory(title="評価中の事業", department=department, status="evaluating")
+    ProjectPartnerFactory(project=evaluating, partner=partner_org)
+    survey = BeneficiarySurvey.objects.create(project=evaluating, is_open=True)
     return {
+        "evaluating": evaluating,
+        "survey": survey,
+        "seat": seat,
+        "candidate": candidate,
+        "file": stored,
         "follow_up": follow_up,
         "personas": personas,
         "project": project,
@@ -194,6 +295,8 @@ def test_it_gives_each_role_the_status_it_must(client, world, role, name, method
         client.force_login(user)
     path, data = _request(world, name, kind)
     response = getattr(client, method)(path, data)
+    if response.streaming:
+        b"".join(response.streaming_content)  # read to the end, which closes the stored file
     assert response.status_code == expected[role], f"{role} {method.upper()} {path}"
     if expected[role] == LOGIN and role == "anonymous" and name not in ("logout",):
         assert response["Location"].startswith(reverse("login"))
@@ -212,6 +315,9 @@ POST_ONLY = [
     "projects:comment",
     "projects:transition",
     "partners:restore",
+    "selection:reviewer_remove",
+    "selection:file_archive",
+    "selection:transition",
 ]
 
 
