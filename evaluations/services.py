@@ -62,6 +62,10 @@ def process_evaluation_save(
         raise DomainError(
             "提出した評価は変えられません。相手の評価を見た後に書き換えられないためです。"
         )
+    if on_behalf and evaluation.pk is not None and not evaluation.on_behalf:
+        raise DomainError(
+            "パートナーが自分で入力している評価です。所管課が代わりに入力することはできません。"
+        )
     for name in RATING_FIELDS:
         if name in data:
             setattr(evaluation, name, data[name])

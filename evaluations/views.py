@@ -163,6 +163,14 @@ def partner_evaluation(request, pk: int, partner_pk: int):
     if own and request.user.has_perm("evaluations.write_partner_evaluation", project):
         return _process_page(request, project, partner=link.partner, on_behalf=False)
     if not own and request.user.has_perm("evaluations.manage_evaluation", project):
+        started = services.evaluation_for(project, partner=link.partner)
+        if started is not None and not started.is_submitted and not started.on_behalf:
+            # The partner's own draft: showing it would break the hidden-until-both rule.
+            messages.info(
+                request,
+                f"{link.partner.name}が自分で評価を入力しています。提出されるまで中身は見られません。",
+            )
+            return redirect("evaluations:overview", project.pk)
         return _process_page(request, project, partner=link.partner, on_behalf=True)
     if is_partner_user(request.user) and not own:
         raise Http404
@@ -281,6 +289,10 @@ def decision(request, pk: int):
 def _client_key(request, token: str) -> str:
     # The address is kept only as a hash, and only in the cache, for the flood limit.
     address = request.META.get("REMOTE_ADDR", "")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.KYODO_BEHIND_PROXY and forwarded:
+        # The proxy in front (nginx) appends the client's address: the last one is its own.
+        address = forwarded.split(",")[-1].strip()
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
     return f"survey:{token}:{digest}"
 

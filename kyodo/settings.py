@@ -214,6 +214,8 @@ KYODO_BASE_URL = env_str("KYODO_BASE_URL", "http://127.0.0.1:8000")
 KYODO_PAGE_SIZE = env_int("KYODO_PAGE_SIZE", 25)
 # The organisation shown in the header and in printed documents.
 KYODO_CITY_NAME = env_str("KYODO_CITY_NAME", "茅ヶ崎市")
+# Behind a reverse proxy (nginx), the client's address is read from X-Forwarded-For.
+KYODO_BEHIND_PROXY = env_bool("KYODO_BEHIND_PROXY", PRODUCTION)
 # The public questionnaire takes at most this many answers per address in the window.
 KYODO_SURVEY_MAX_ANSWERS = env_int("KYODO_SURVEY_MAX_ANSWERS", 20)
 KYODO_SURVEY_WINDOW_SECONDS = env_int("KYODO_SURVEY_WINDOW_SECONDS", 60 * 60)

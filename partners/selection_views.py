@@ -29,7 +29,7 @@ from partners.selection_forms import (
     criteria_rows,
 )
 from projects.permissions import get_project_for
-from projects.policy import Step
+from projects.policy import Need, Step, spec_for
 from projects.services import project_detail
 from projects.steps import step_states
 
@@ -68,7 +68,8 @@ def overview(request, pk: int):
     if request.method == "POST" and not can_manage:
         raise PermissionDenied
     form = conflict = None
-    if can_manage:
+    not_needed = spec_for(project.implementation_form).steps[Step.SELECTION] == Need.NOT_APPLICABLE
+    if can_manage and not (not_needed and selection is None):
         form = SelectionForm(request.POST or None, instance=selection)
         if request.method == "POST" and form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -84,7 +85,14 @@ def overview(request, pk: int):
             if saved:
                 messages.success(request, "選定の記録を保存しました。")
                 return redirect("selection:overview", project.pk)
-    context = {**_frame(project), "selection": selection, "form": form, "conflict": conflict}
+    context = {
+        **_frame(project),
+        "selection": selection,
+        "form": form,
+        "conflict": conflict,
+        "not_needed": not_needed,
+        "document": spec_for(project.implementation_form).document,
+    }
     context["can_manage"] = can_manage
     if selection is not None:
         context.update(_overview_context(request.user, selection))

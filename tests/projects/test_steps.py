@@ -306,9 +306,16 @@ def test_it_counts_implementation_done_after_one_consultation(staff):
 
 
 @pytest.mark.django_db
-def test_it_never_counts_the_evaluation_done_before_its_screens_exist():
-    evaluation = state(ProjectFactory(), Step.EVALUATION)
-    assert not evaluation.available
+def test_it_lists_what_the_evaluation_step_still_lacks(partner_org):
+    project = ProjectFactory()
+    project.project_partners.create(partner=partner_org, role="agreement")
+    evaluation = state(project, Step.EVALUATION)
+    assert evaluation.missing == [
+        "市の協働プロセスの評価",
+        f"{partner_org.name}の協働プロセスの評価",
+        "成果の評価",
+        "次年度の方針",
+    ]
     assert not evaluation.done
 
 
