@@ -1,10 +1,11 @@
 """The dashboard: each role's starting page."""
 
-from django.db.models import Count, F
+from django.db.models import Count, Exists, F, OuterRef
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from evaluations.models import ProcessEvaluation
 from kyodo import fiscal
 from kyodo.rules import is_coordinator, is_department_staff, is_partner_user
 from partners.models import Reviewer, Selection
@@ -62,8 +63,13 @@ def dashboard(request):
         waiting_evaluations = (
             visible.filter(status=Status.EVALUATING)
             .exclude(
-                process_evaluations__partner_id=user.partner_id,
-                process_evaluations__submitted_at__isnull=False,
+                Exists(
+                    ProcessEvaluation.objects.filter(
+                        project=OuterRef("pk"),
+                        partner_id=user.partner_id,
+                        submitted_at__isnull=False,
+                    )
+                )
             )
             .order_by("title")
         )

@@ -156,9 +156,7 @@ def test_it_hides_another_partners_page_from_a_partner(
 
 
 @pytest.mark.parametrize("who", ["staff", "partner_user", "coordinator"])
-def test_it_answers_404_for_a_partner_that_is_not_on_the_project(
-    client, request, evaluating, who
-):
+def test_it_answers_404_for_a_partner_that_is_not_on_the_project(client, request, evaluating, who):
     stranger = PartnerFactory(name="関係のない団体")
     client.force_login(request.getfixturevalue(who))
     url = reverse("evaluations:partner", args=[evaluating.pk, stranger.pk])

@@ -134,9 +134,7 @@ def test_it_refuses_a_partner_that_is_not_on_the_project(evaluating, staff, othe
     assert not ProcessEvaluation.objects.exists()
 
 
-def test_it_keeps_that_the_department_entered_a_partners_evaluation(
-    evaluating, staff, partner_org
-):
+def test_it_keeps_that_the_department_entered_a_partners_evaluation(evaluating, staff, partner_org):
     entered = submit_partner(evaluating, staff, partner_org, on_behalf=True)
     assert entered.on_behalf and entered.entered_by == staff
     assert entered.side == ProcessEvaluation.Side.PARTNER and entered.partner == partner_org
