@@ -10,13 +10,22 @@ from datetime import date
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from evaluations.models import BeneficiarySurvey
+from kyodo.models import User
 from partners.models import Candidate, Criterion, ProposalFile, Reviewer, Selection
 from projects.models import Agreement, AgreementVersion, Consultation, FollowUp
-from tests.factories import PartnerFactory, ProjectFactory, ProjectPartnerFactory
+from tests.factories import (
+    DepartmentFactory,
+    PartnerFactory,
+    ProjectFactory,
+    ProjectPartnerFactory,
+    UserFactory,
+)
 
 ROLES = ["anonymous", "staff", "staff2", "coordinator", "partner", "partner2", "admin"]
 
@@ -219,8 +228,76 @@ def _request(world: dict, name: str, kind: str | None):
     raise AssertionError(kind)
 
 
+def _personas(department, other_department, partner_org, other_partner_org) -> dict:
+    # Names of their own: the world outlives single tests, which make their own "staff".
+    coordinators = DepartmentFactory(name="市民自治推進課")
+    return {
+        "staff": UserFactory(username="matrix-staff", department=department),
+        "staff2": UserFactory(username="matrix-staff2", department=other_department),
+        "coordinator": UserFactory(
+            username="matrix-coordinator", role=User.Role.COORDINATOR, department=coordinators
+        ),
+        "partner": UserFactory(
+            username="matrix-partner", role=User.Role.PARTNER, department=None, partner=partner_org
+        ),
+        "partner2": UserFactory(
+            username="matrix-partner2",
+            role=User.Role.PARTNER,
+            department=None,
+            partner=other_partner_org,
+        ),
+        "admin": UserFactory(
+            username="matrix-admin",
+            role=User.Role.ADMIN,
+            department=None,
+            is_staff=True,
+            is_superuser=True,
+        ),
+        "anonymous": None,
+    }
+
+
+@pytest.fixture(scope="module")
+def _media(tmp_path_factory):
+    return tmp_path_factory.mktemp("matrix-media")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, _media):
+    """The world's stored files live in one folder for the whole module."""
+    settings.MEDIA_ROOT = _media
+
+
+@pytest.fixture(scope="module")
+def _world_once(django_db_setup, django_db_blocker, _media):
+    # The world takes ~60 queries and two stored files; the matrix asks it ~600 times. Build
+    # it once per module inside a transaction; each test runs in a savepoint within it, and
+    # the whole is rolled back at the end so that no other module sees it.
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=_media):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield _build_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
-def world(personas, project, other_project, partner_org, department):
+def world(_world_once, db):
+    return _world_once
+
+
+def _build_world() -> dict:
+    department = DepartmentFactory(name="環境政策課", bureau="環境部")
+    other_department = DepartmentFactory(name="福祉政策課", bureau="福祉部")
+    partner_org = PartnerFactory(name="NPO法人 湘南なぎさネット")
+    other_partner_org = PartnerFactory(name="茅ヶ崎子ども食堂ネットワーク")
+    personas = _personas(department, other_department, partner_org, other_partner_org)
+    project = ProjectFactory(title="海岸の里親活動", department=department)
+    ProjectPartnerFactory(project=project, partner=partner_org)
+    other_project = ProjectFactory(title="子ども食堂の支援", department=other_department)
+    ProjectPartnerFactory(project=other_project, partner=other_partner_org)
     archived = ProjectFactory(title="アーカイブ済みの事業", department=department)
     ProjectPartnerFactory(project=archived, partner=partner_org)
     archived.archived_at = timezone.now()
