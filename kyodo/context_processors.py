@@ -22,4 +22,7 @@ def navigation(request) -> dict:
             )
         if user.is_staff:
             items.append(("admin", "管理画面", reverse("admin:index")))
+    # Open to everyone, logged in or not.
+    items.append(("stats", "協働の実績", reverse("stats:index")))
+    items.append(("public", "公開している事業", reverse("public:list")))
     return {"nav_items": items, "city_name": settings.KYODO_CITY_NAME}

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "partners",
     "projects",
     "evaluations",
+    "public",
 ]
 
 MIDDLEWARE = [

@@ -29,6 +29,8 @@ urlpatterns = [
     path("projects/<int:pk>/evaluation/", include("evaluations.urls")),
     path("evaluations/", include("evaluations.report_urls")),
     path("survey/<str:token>/", survey_answer, name="survey"),
+    path("stats/", include("public.stats_urls")),
+    path("public/", include("public.urls")),
     path("partners/", include("partners.urls")),
     path("review/", review_queue, name="review"),
     path("admin/", admin.site.urls),

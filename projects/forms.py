@@ -263,7 +263,7 @@ class EligibilityForm(VersionedFormMixin, KyodoModelForm):
 class DisclosureForm(VersionedFormMixin, KyodoModelForm):
     class Meta(KyodoModelForm.Meta):
         model = Project
-        fields = ["disclosure", "disclosure_reason"]
+        fields = ["disclosure", "disclosure_reason", "publish_agreement_pdf"]
         widgets = {"disclosure": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):

@@ -172,12 +172,19 @@ def eligibility_save(*, project: Project, by, expected_version: int | None, data
 
 @transaction.atomic
 def disclosure_save(
-    *, project: Project, by, expected_version: int, disclosure: str, disclosure_reason: str
+    *,
+    project: Project,
+    by,
+    expected_version: int,
+    disclosure: str,
+    disclosure_reason: str,
+    publish_agreement_pdf: bool = False,
 ) -> Project:
     """Record whether the project's content, process and results are made public (原則4)."""
     if disclosure != "public" and not disclosure_reason.strip():
         raise DomainError("公開しない部分と、その理由を書いてください。")
     project.disclosure = disclosure
     project.disclosure_reason = disclosure_reason.strip() if disclosure != "public" else ""
+    project.publish_agreement_pdf = publish_agreement_pdf and disclosure == "public"
     save_with_version(project, expected_version=expected_version, by=by, reason="公開の判断")
     return project

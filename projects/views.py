@@ -464,6 +464,7 @@ def project_disclosure(request, pk: int):
             expected_version=valid_form.cleaned_data["version"],
             disclosure=valid_form.cleaned_data["disclosure"],
             disclosure_reason=valid_form.cleaned_data.get("disclosure_reason", ""),
+            publish_agreement_pdf=valid_form.cleaned_data.get("publish_agreement_pdf", False),
         )
 
     return _step_page(request, project, Step.DISCLOSURE, form, save, title="公開の判断")

@@ -128,6 +128,11 @@ class Project(models.Model):
         blank=True,
         help_text="事業の内容・過程・結果を市民に公開するか（原則4）。",
     )
+    publish_agreement_pdf = models.BooleanField(
+        "合意した協定書のPDFも公開する",
+        default=False,
+        help_text="公開する場合に、合意済みの協定書（PDF）を公開ページからダウンロードできるようにします。",
+    )
     disclosure_reason = models.TextField(
         "公開しない部分とその理由",
         blank=True,

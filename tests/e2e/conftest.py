@@ -40,6 +40,7 @@ def browser_context_args(browser_context_args):
 REFERENCE_DATA = [
     "partners.migrations.0002_default_activity_fields",
     "projects.migrations.0002_default_funds",
+    "public.migrations.0002_guideline_figures",
 ]
 
 

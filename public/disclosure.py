@@ -1,0 +1,85 @@
+"""What citizens see of a disclosed project: content, process and results (原則4).
+
+Only organisations are named. Nothing here reads a person: no user names, no partner
+representatives or contacts, no reviewers, no free-text comments of evaluations.
+"""
+
+from django.db.models import Prefetch
+
+from evaluations.models import ITEMS, ClosingDecision, ProcessEvaluation, ResultEvaluation
+from partners.models import Selection
+from partners.scoring import ranking
+from projects.agreements import latest_agreed
+from projects.models import Agreement, Disclosure, Project, ProjectPartner
+
+DISCLOSED = (Disclosure.PUBLIC, Disclosure.PARTIAL)
+
+
+def disclosed_projects():
+    """Projects whose department decided to publish them (fully or in part)."""
+    return (
+        Project.objects.filter(disclosure__in=DISCLOSED, archived_at__isnull=True)
+        .select_related("department")
+        .prefetch_related(
+            Prefetch(
+                "project_partners",
+                queryset=ProjectPartner.objects.select_related("partner").order_by("pk"),
+            )
+        )
+    )
+
+
+def selection_summary(project: Project) -> dict | None:
+    """Method, number of applicants, the chosen organisation and totals, if published."""
+    selection = (
+        Selection.objects.filter(project=project, disclose_result=True)
+        .select_related("chosen_partner")
+        .first()
+    )
+    if selection is None:
+        return None
+    candidates = list(selection.candidates.select_related("partner"))
+    summary = {"selection": selection, "applicants": len(candidates), "totals": []}
+    if selection.is_competitive and selection.is_decided:
+        result = ranking(selection, candidates=candidates)
+        summary["totals"] = [
+            {"name": row.candidate.partner.name, "total": row.total, "rank": row.rank}
+            for row in result.rows
+            if row.total is not None
+        ]
+        summary["max_total"] = result.max_total
+    return summary
+
+
+def agreement_summary(project: Project) -> dict | None:
+    agreement = Agreement.objects.filter(project=project).first()
+    version = latest_agreed(agreement)
+    if version is None:
+        return None
+    roles = list(version.roles.select_related("partner"))
+    return {
+        "version": version,
+        "roles": roles,
+        "pdf": project.publish_agreement_pdf
+        and project.disclosure == Disclosure.PUBLIC
+        and bool(version.pdf),
+    }
+
+
+def evaluation_summary(project: Project) -> dict:
+    """Averages per item over the submitted evaluations of both sides; no comments."""
+    evaluations = list(
+        ProcessEvaluation.objects.filter(project=project, submitted_at__isnull=False)
+    )
+    items = []
+    for key, label, _q in ITEMS:
+        values = [getattr(e, f"{key}_rating") for e in evaluations if getattr(e, f"{key}_rating")]
+        items.append(
+            {"label": label, "average": round(sum(values) / len(values), 1) if values else None}
+        )
+    return {
+        "count": len(evaluations),
+        "items": items,
+        "result": ResultEvaluation.objects.filter(project=project).first(),
+        "decision": ClosingDecision.objects.filter(project=project).first(),
+    }

@@ -1,0 +1,83 @@
+"""What citizens see: disclosed projects only, organisations by name, no personal data."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import ProjectFactory, ProjectPartnerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def disclosed(project, staff):
+    project.disclosure = "public"
+    project.save()
+    return project
+
+
+def test_it_lists_and_shows_a_disclosed_project_without_log_in(client, disclosed, partner_user):
+    listing = client.get(reverse("public:list")).content.decode()
+    assert disclosed.title in listing
+    page = client.get(reverse("public:detail", args=[disclosed.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "NPO法人 湘南なぎさネット" in html
+    assert partner_user.last_name not in html  # a person of the partner is never named
+
+
+def test_it_answers_404_for_a_project_that_is_not_disclosed(client, project, other_project):
+    other_project.disclosure = "private"
+    other_project.disclosure_reason = "個人の情報を含むため"
+    other_project.save()
+    for target in (project, other_project):
+        assert client.get(reverse("public:detail", args=[target.pk])).status_code == 404
+
+
+def test_it_finds_projects_with_full_and_half_width_words(client, department):
+    from kyodo.text import search_index
+
+    ProjectFactory(
+        title="ＡＩ相談会",
+        department=department,
+        disclosure="public",
+        search_index=search_index("ＡＩ相談会"),
+    )
+    for q in ("AI", "ａｉ", "ＡＩ"):
+        html = client.get(reverse("public:list"), {"q": q}).content.decode()
+        assert "ＡＩ相談会" in html, q
+
+
+def test_it_streams_open_data_of_disclosed_projects_only(client, disclosed, other_project):
+    response = client.get(reverse("public:open_data", args=["csv"]))
+    assert response.streaming
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert disclosed.title in body and other_project.title not in body
+    data = json.loads(
+        b"".join(client.get(reverse("public:open_data", args=["json"])).streaming_content)
+    )
+    assert [p["title"] for p in data["projects"]] == [disclosed.title]
+    assert data["projects"][0]["partners"] == "NPO法人 湘南なぎさネット"
+
+
+def test_it_pages_ten_thousand_disclosed_projects_in_a_bounded_number_of_queries(
+    client, department, django_assert_max_num_queries
+):
+    from projects.models import Project
+
+    Project.objects.bulk_create(
+        Project(
+            title=f"公開事業{n}",
+            fiscal_year=2024,
+            department=department,
+            implementation_form="koen",
+            purpose="目的",
+            disclosure="public",
+        )
+        for n in range(300)
+    )
+    for project in Project.objects.all()[:20]:
+        ProjectPartnerFactory(project=project)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("public:list"), {"page": 2}).status_code == 200
