@@ -171,6 +171,15 @@ MATRIX = [
     ("evaluation_report:export", "get", None, _statuses(LOGIN, 403, 403, 200, 403, 403, 200)),
     # The beneficiaries' questionnaire needs no log-in: the unguessable link is the key.
     ("survey", "get", "survey", _statuses(200, 200, 200, 200, 200, 200, 200)),
+    # Open to everyone: the statistics and what departments chose to publish (`project` is
+    # disclosed with its agreed PDF; the project in 評価中 is not disclosed: 404 for all).
+    ("stats:index", "get", None, _statuses(200, 200, 200, 200, 200, 200, 200)),
+    ("stats:export", "get", "csv", _statuses(200, 200, 200, 200, 200, 200, 200)),
+    ("public:list", "get", None, _statuses(200, 200, 200, 200, 200, 200, 200)),
+    ("public:detail", "get", "project", _statuses(200, 200, 200, 200, 200, 200, 200)),
+    ("public:detail", "get", "evaluating", _statuses(404, 404, 404, 404, 404, 404, 404)),
+    ("public:agreement_pdf", "get", "project", _statuses(200, 200, 200, 200, 200, 200, 200)),
+    ("public:open_data", "get", "csv", _statuses(200, 200, 200, 200, 200, 200, 200)),
 ]
 
 
@@ -294,7 +303,12 @@ def _build_world() -> dict:
     partner_org = PartnerFactory(name="NPO法人 湘南なぎさネット")
     other_partner_org = PartnerFactory(name="茅ヶ崎子ども食堂ネットワーク")
     personas = _personas(department, other_department, partner_org, other_partner_org)
-    project = ProjectFactory(title="海岸の里親活動", department=department)
+    project = ProjectFactory(
+        title="海岸の里親活動",
+        department=department,
+        disclosure="public",
+        publish_agreement_pdf=True,
+    )
     ProjectPartnerFactory(project=project, partner=partner_org)
     other_project = ProjectFactory(title="子ども食堂の支援", department=other_department)
     ProjectPartnerFactory(project=other_project, partner=other_partner_org)
