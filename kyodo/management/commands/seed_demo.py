@@ -21,7 +21,15 @@ from partners.models import ActivityField, Candidate, Partner, Reviewer, Selecti
 from partners.services import partner_create
 from projects import agreements
 from projects import services as project_services
-from projects.models import Eligibility, Fund, ImplementationForm, Project, Status, StatusChange
+from projects.models import (
+    Disclosure,
+    Eligibility,
+    Fund,
+    ImplementationForm,
+    Project,
+    Status,
+    StatusChange,
+)
 from projects.policy import Need, Step, spec_for
 
 DEMO_PASSWORD = "kyodo-demo"
@@ -440,6 +448,7 @@ class Command(BaseCommand):
         self._agreements(created, partners, users)
         self._selections(showcases, partners, users)
         self._evaluations(created, partners, users)
+        self._disclosure(created)
         return len(created)
 
     def _detail(self, form, title, year, fund, rng) -> dict:
@@ -691,6 +700,26 @@ class Command(BaseCommand):
                     candidate=candidates[0],
                     decided_on=start + timedelta(days=50),
                 )
+
+    def _disclosure(self, projects: list[Project]) -> None:
+        """Published agreements with their PDFs; a few projects kept private or partly so."""
+        agreed = Project.objects.filter(agreement__versions__agreed_at__isnull=False).values_list(
+            "pk", flat=True
+        )
+        Project.objects.filter(pk__in=list(agreed)).update(
+            disclosure=Disclosure.PUBLIC, publish_agreement_pdf=True
+        )
+        closed = [p for p in projects if p.status == Status.COMPLETED and p.pk not in set(agreed)]
+        for project in closed[1:4]:
+            Project.objects.filter(pk=project.pk).update(
+                disclosure=Disclosure.PRIVATE,
+                disclosure_reason="相談に来た市民の個人的な事情を扱う事業のため、公開しない。",
+            )
+        for project in closed[4:6]:
+            Project.objects.filter(pk=project.pk).update(
+                disclosure=Disclosure.PARTIAL,
+                disclosure_reason="参加者の名簿と写真は、個人情報のため公開しない。",
+            )
 
     def _evaluations(self, projects: list[Project], partners, users) -> None:
         """Closed projects evaluated by both sides with their decisions; one project whose

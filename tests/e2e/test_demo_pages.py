@@ -1,4 +1,5 @@
-"""The demo data's selections and evaluations, as each role meets them; every page through axe."""
+"""The demo data's selections, evaluations and public pages, as each role and an anonymous
+citizen meet them; every page through axe."""
 
 import re
 
@@ -6,9 +7,10 @@ from playwright.sync_api import expect
 
 from evaluations.models import BeneficiarySurvey, ProcessEvaluation
 from partners.models import Selection
+from projects.models import Project
 
 
-def test_it_shows_the_demo_selections_and_evaluations_to_each_role(
+def test_it_shows_the_demo_selections_evaluations_and_public_pages(
     demo_data, page, live_server, login, check_page
 ):
     decided = Selection.objects.filter(
@@ -30,6 +32,8 @@ def test_it_shows_the_demo_selections_and_evaluations_to_each_role(
         .project
     )
     base = live_server.url
+    published = Project.objects.filter(publish_agreement_pdf=True).first()
+    hidden = Project.objects.filter(disclosure="private").first()
 
     login("staff")
     # The pending score sheet of a panel the demo "staff" sits on, from the dashboard.
@@ -71,3 +75,30 @@ def test_it_shows_the_demo_selections_and_evaluations_to_each_role(
     expect(page.get_by_role("heading", name="ご回答ありがとうございました")).to_be_visible()
     check_page("demo-survey-thanks")
     assert survey.answers.filter(comment__startswith="<script>").exists()
+
+    # A citizen, not logged in: the figures, the disclosed projects, the open data.
+    page.goto(f"{base}/")
+    page.get_by_role("link", name="協働の実績").first.click()
+    expect(page.get_by_role("cell", name="521")).to_be_visible()  # 平成28年度's total
+    expect(page.get_by_text("出典の切り替わり")).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile("年度ごとの協働事業の件数"))).to_be_visible()
+    check_page("public-stats", guide="20-public-stats")
+    csv_response = page.request.get(f"{base}/stats/export.csv")
+    assert csv_response.body().decode("utf-8-sig").splitlines()[1] == (
+        "平成28年度,63,23,140,24,61,24,186,521"
+    )
+    page.get_by_role("link", name="公開している事業").first.click()
+    check_page("public-list")
+    page.get_by_label("ことばで探す").fill(published.title[:4])
+    page.get_by_role("button", name="探す").click()
+    page.get_by_role("link", name=published.title).first.click()
+    expect(page.get_by_role("heading", name="進め方")).to_be_visible()
+    expect(page.get_by_role("link", name="合意した協定書（PDF）")).to_be_visible()
+    check_page("public-detail", guide="21-public-detail")
+    pdf = page.request.get(f"{base}/public/projects/{published.pk}/agreement.pdf")
+    assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+    opendata = page.request.get(f"{base}/public/projects.json").json()
+    ids = {p["id"] for p in opendata["projects"]}
+    assert published.pk in ids and hidden.pk not in ids
+    page.goto(f"{base}/public/projects/{hidden.pk}/")
+    expect(page.get_by_role("heading", name="ページが見つかりません")).to_be_visible()
