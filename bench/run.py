@@ -1,4 +1,4 @@
-"""kyodo's benchmark (first part): agreement PDF rendering and serving.
+"""kyodo's benchmark: agreement PDF rendering and serving, and the public pages.
 
 Run with `make bench`. Uses its own SQLite database under var/bench/, prints a table and
 writes bench/results.json. Later work adds the page and export measurements of issue 8.
@@ -168,6 +168,21 @@ def main() -> None:
         print(f"{key:<40}{r[key]:>12}{target:>10}  {mark}")
     print(f"{'pages':<40}{r['pages']:>12}")
     print(f"{'agree_with_render_and_store_ms':<40}{r['agree_with_render_and_store_ms']:>12}")
+
+    from bench.public_pages import measure as measure_public
+
+    results["public"] = public = measure_public()
+    print()
+    heading = "page (10,000 disclosed, 6,000 counted)"
+    print(f"{heading:<40}{'median ms':>12}{'p95 ms':>10}{'queries':>9}")
+    for key in ("stats", "public_list_page_1", "public_list_page_200", "public_search"):
+        row = public[key]
+        print(f"{key:<40}{row['median_ms']:>12}{row['p95_ms']:>10}{row['queries']:>9}")
+    csv_row = public["open_data_csv"]
+    print(
+        f"open data CSV: {csv_row['rows']} rows, {csv_row['size_kb']} KB in "
+        f"{csv_row['seconds']} s, peak Python memory {csv_row['peak_python_memory_kb']} KB"
+    )
     (BASE / "bench" / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
 
 
