@@ -343,9 +343,13 @@ def score_sheet(request, pk: int, reviewer_pk: int):
     may_score = request.user.has_perm("partners.score_sheet", reviewer)
     if not may_score and not sees_all_scores(request.user, selection):
         raise PermissionDenied("ご自分の採点を提出するまで、ほかの委員の採点は見られません。")
-    editable = may_score and selection.state == Selection.State.REVIEWING
-    if request.method == "POST" and not editable:
+    if request.method == "POST" and not may_score:
         raise PermissionDenied
+    # A sheet sent after the call closed or the decision was made is refused by the service
+    # with its reason, and shown again as typed: nothing the reviewer wrote is lost.
+    editable = may_score and (
+        selection.state == Selection.State.REVIEWING or request.method == "POST"
+    )
     candidates = list(selection.candidates.select_related("partner"))
     criteria_list = list(selection.criteria.all())
     form = ScoreSheetForm(

@@ -546,7 +546,7 @@ def test_it_does_not_let_a_panel_member_fill_in_an_outside_members_sheet(
 # After the decision
 
 
-def test_it_refuses_every_sheet_after_the_decision(client, proposal, staff, staff2, outside_seat):
+def test_it_refuses_every_sheet_after_the_decision_and_keeps_what_was_typed(client, proposal, staff, staff2, outside_seat):
     submit_own_sheet(client, proposal, staff, 4)
     client.force_login(staff2)
     mine = seat(proposal, staff2)
@@ -573,8 +573,13 @@ def test_it_refuses_every_sheet_after_the_decision(client, proposal, staff, staf
         page = client.get(path)
         assert page.status_code == 200 and not page.context["editable"]
         for submit in (False, True):
-            response = client.post(path, sheet(proposal, reviewer, 5, submit=submit))
-            assert response.status_code == 403, (reviewer, submit)
+            typed = sheet(proposal, reviewer, 5, submit=submit)
+            response = client.post(path, typed)
+            # Refused with the reason on the sheet, and the points typed are shown again.
+            assert response.status_code == 200, (reviewer, submit)
+            assert "選定が決まった後は、採点を変えられません。" in response.content.decode()
+            shown = response.context["form"].data
+            assert all(shown.get(key) == str(value) for key, value in typed.items())
 
     assert snapshot(proposal) == before
 
