@@ -45,6 +45,11 @@ _WESTERN_DATE = re.compile(
     r"|(?P<sep>[./-])(?P<m2>[0-9]{1,2})(?P=sep)(?P<d2>[0-9]{1,2})"
     r"|(?P<m3>[0-9]{2})(?P<d3>[0-9]{2}))",
 )
+_NENDO = re.compile(
+    r"(?:(?P<era>昭和|平成|令和|[SHR])(?P<eyear>[0-9]{1,3}|元)|(?:西暦)?(?P<wyear>[0-9]{4}))"
+    r"(?:年度?)?(?:\((?:西暦)?(?P<check>[0-9]{4})(?:年度?)?\))?",
+)
+_NENDO_EXAMPLE = "例: 令和2年度、R2、2020"
 # Older eras are recognised only to give a better message than "cannot read".
 _OLD_ERA = re.compile(r"(?:明治|大正|[MT])[0-9元]")
 
@@ -141,6 +146,36 @@ def parse_yen(text: str) -> int:
         raise ValueError(f"金額の桁数が多すぎます（{_MAX_YEN_DIGITS}桁まで）。")
     amount = int(digits)
     return -amount if match["sign"] or match["sign2"] else amount
+
+
+def parse_nendo(text: str) -> int:
+    """Read a 年度 such as 令和2年度, R2, 2020, 令和元年度（2019年度）; return its 西暦 year."""
+    s = _SPACES.sub("", unicodedata.normalize("NFKC", text or "")).upper()
+    if not s:
+        raise ValueError("年度を入力してください。")
+    match = _NENDO.fullmatch(s)
+    if not match:
+        raise ValueError(f"年度を読み取れません。{_NENDO_EXAMPLE}")
+    if match["era"]:
+        era = _ERA_BY_KEY[match["era"]]
+        year = 1 if match["eyear"] == "元" else int(match["eyear"])
+        if year == 0:
+            raise ValueError(f"{era.name}0年度はありません。最初の年度は{era.name}元年度です。")
+        fy = era.start.year + year - 1
+        end = _era_end(era)
+        # A 年度 keeps the name of the era it began in: 平成31年度 and 令和元年度 are both 2019.
+        if end is not None and fy > fiscal_year_of(end):
+            last = fiscal_year_of(end)
+            era_year = _era_year_text(last - era.start.year + 1)
+            raise ValueError(f"{era.name}は{era_year}年度（{last}年度）までです。")
+    else:
+        fy = int(match["wyear"])
+    if not ERAS[0].start.year + 1 <= fy <= _MAX_YEAR:
+        raise ValueError(f"{ERAS[0].start.year + 1}年度から{_MAX_YEAR}年度までで入力してください。")
+    if match["check"] and int(match["check"]) != fy:
+        label = nendo_label(fy, seireki=False)
+        raise ValueError(f"和暦と西暦の年度が合いません（{label}は{fy}年度です）。")
+    return fy
 
 
 def format_yen(n: int | None) -> str:

@@ -233,7 +233,7 @@ KYODO_SURVEY_WINDOW_SECONDS = env_int("KYODO_SURVEY_WINDOW_SECONDS", 60 * 60)
 # Largest file a user may attach (proposals and the like), in bytes.
 KYODO_UPLOAD_MAX_BYTES = env_int("KYODO_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 # An Excel list of past projects may hold at most this many rows (docs/import.md).
-KYODO_IMPORT_MAX_ROWS = env_int("KYODO_IMPORT_MAX_ROWS", 5000)
+KYODO_IMPORT_MAX_ROWS = env_int("KYODO_IMPORT_MAX_ROWS", 2000)
 
 LOGGING = {
     "version": 1,

@@ -9,8 +9,11 @@ from kyodo import fiscal
 from kyodo.forms import CleanCharField, KyodoModelForm, VersionedFormMixin, kyodo_formfield
 from kyodo.models import Department
 from kyodo.rules import is_admin, is_partner_user
+from kyodo.services import DomainError
 from kyodo.text import normalize_for_search
+from kyodo.uploads import XLSX, max_upload_bytes
 from partners.models import Partner
+from projects.imports import check_workbook_upload
 from projects.models import (
     Disclosure,
     Eligibility,
@@ -321,3 +324,27 @@ class FormGuideForm(forms.Form):
         choices=[("event", "1回限りの催し"), ("ongoing", "一定期間、続けて行う")],
         widget=forms.RadioSelect,
     )
+
+
+class ImportForm(forms.Form):
+    """The Excel list of past projects to preview (projects/imports.py reads it)."""
+
+    file = forms.FileField(
+        label="取り込むファイル（Excel の .xlsx）",
+        error_messages={"required": "取り込むファイルを選んでください。"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_mb = max_upload_bytes() // (1024 * 1024)
+        field = self.fields["file"]
+        field.help_text = f"1枚目のシートに見出しの行、その下に1行1事業。{limit_mb}MBまで。"
+        field.widget.attrs["accept"] = f".xlsx,{XLSX.content_type}"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            check_workbook_upload(upload)
+        except DomainError as exc:
+            raise forms.ValidationError(str(exc), code="refused") from exc
+        return upload

@@ -65,6 +65,8 @@ rules.add_perm("projects.view_review_queue", is_reviewer)
 rules.add_perm("projects.change_steps", is_city_owner & is_not_archived & is_editable_status)
 rules.add_perm("projects.restore_project", (is_owning_department | is_admin) & is_archived)
 rules.add_perm("projects.export_project", is_department_staff | is_coordinator | is_admin)
+# Bringing in the city's lists of past projects is 市民自治推進課's work (it keeps the records).
+rules.add_perm("projects.import_projects", is_reviewer)
 # Comments (unless marked shared) and the change history are the city's working notes.
 rules.add_perm("projects.view_internal_notes", is_department_staff | is_coordinator | is_admin)
 

@@ -41,15 +41,15 @@ def _save_detail(project: Project, detail_data: dict, *, by) -> None:
 
 
 @transaction.atomic
-def project_create(*, by, data: dict, detail_data: dict) -> Project:
-    """Record a new project as a draft of the user's department."""
+def project_create(*, by, data: dict, detail_data: dict, reason: str = "登録") -> Project:
+    """Record a new project (a draft of the user's department unless data says otherwise)."""
     project = Project(**data, created_by=by)
     if project.department_id is None:
         project.department_id = by.department_id
     if project.department_id is None:
         raise DomainError("所管課を選んでください。")
     project.search_index = _index(project)
-    record_history_author(project, by=by, reason="登録")
+    record_history_author(project, by=by, reason=reason)
     project.save()
     _save_detail(project, detail_data, by=by)
     return project

@@ -1,13 +1,16 @@
 from django.urls import path
 
 from projects import agreement_views as av
-from projects import views
+from projects import import_views, views
 
 app_name = "projects"
 
 urlpatterns = [
     path("", views.project_list, name="list"),
     path("export.<str:fmt>", views.project_export, name="export"),
+    path("import/", import_views.project_import, name="import"),
+    path("import/confirm/", import_views.project_import_confirm, name="import_confirm"),
+    path("import/template.xlsx", import_views.project_import_template, name="import_template"),
     path("new/", views.project_choose_form, name="choose_form"),
     path("new/<str:form_code>/", views.project_create, name="create"),
     path("detail-fields/", views.project_detail_fields, name="detail_fields"),

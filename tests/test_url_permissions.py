@@ -171,6 +171,11 @@ MATRIX = [
     ("evaluation_report:export", "get", None, _statuses(LOGIN, 403, 403, 200, 403, 403, 200)),
     # The beneficiaries' questionnaire needs no log-in: the unguessable link is the key.
     ("survey", "get", "survey", _statuses(200, 200, 200, 200, 200, 200, 200)),
+    # Importing past projects from Excel is 市民自治推進課's (and the admin's).
+    ("projects:import", "get", None, _statuses(LOGIN, 403, 403, 200, 403, 403, 200)),
+    ("projects:import", "post", None, _statuses(LOGIN, 403, 403, 200, 403, 403, 200)),
+    ("projects:import_confirm", "post", None, _statuses(LOGIN, 403, 403, 302, 403, 403, 302)),
+    ("projects:import_template", "get", None, _statuses(LOGIN, 403, 403, 200, 403, 403, 200)),
     # Open to everyone: the statistics and what departments chose to publish (`project` is
     # disclosed with its agreed PDF; the project in 評価中 is not disclosed: 404 for all).
     ("stats:index", "get", None, _statuses(200, 200, 200, 200, 200, 200, 200)),
@@ -394,6 +399,7 @@ def test_it_gives_each_role_the_status_it_must(client, world, role, name, method
 
 
 POST_ONLY = [
+    "projects:import_confirm",
     "projects:agreement_start",
     "projects:agreement_amend",
     "projects:agreement_freeze",
