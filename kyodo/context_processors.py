@@ -20,6 +20,7 @@ def navigation(request) -> dict:
             items.append(
                 ("partners", "団体の情報", reverse("partners:detail", args=[user.partner_id]))
             )
+        items.append(("issues", "市の課題", reverse("partners:issues")))
         if user.is_staff:
             items.append(("admin", "管理画面", reverse("admin:index")))
     # Open to everyone, logged in or not.

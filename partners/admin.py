@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from partners.models import ActivityField, Partner
+from partners.models import ActivityField, CityIssue, Interest, Partner
 from projects.admin import ReadOnlyAdmin
 
 
@@ -19,3 +19,19 @@ class PartnerAdmin(ReadOnlyAdmin):
     search_fields = ["name", "name_kana"]
     filter_horizontal = ["activity_fields"]
     readonly_fields = ["archived_at", "version"]
+
+
+@admin.register(CityIssue)
+class CityIssueAdmin(ReadOnlyAdmin):
+    list_display = ["title", "department", "open_until", "closed_at", "archived_at"]
+    list_filter = ["department", "activity_fields"]
+    list_select_related = ["department"]
+    search_fields = ["title"]
+    readonly_fields = ["created_by", "closed_at", "archived_at", "version"]
+
+
+@admin.register(Interest)
+class InterestAdmin(ReadOnlyAdmin):
+    list_display = ["issue", "partner", "by", "created_at"]
+    list_select_related = ["issue", "partner", "by"]
+    search_fields = ["issue__title", "partner__name"]

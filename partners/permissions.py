@@ -5,7 +5,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from kyodo.rules import is_admin, is_city_staff, is_coordinator, is_partner_user
+from kyodo.rules import (
+    is_admin,
+    is_city_staff,
+    is_coordinator,
+    is_department_staff,
+    is_partner_user,
+)
 from partners.models import Partner
 
 
@@ -124,3 +130,56 @@ def get_selection_for(user, pk: int, *, perm: str = "partners.view_selection"):
     if perm != "partners.view_proposals" and not user.has_perm(perm, selection):
         raise PermissionDenied
     return selection
+
+
+# Matching (第3-1(3)): issues departments post for partners. City staff see every issue, the
+# partners that fit it and the interest received; partner users see the issues that are not
+# archived and may say they are interested in an open one.
+
+
+@rules.predicate
+def is_issue_department(user, issue) -> bool:
+    return is_department_staff(user) and issue.department_id == user.department_id
+
+
+@rules.predicate
+def is_issue_not_archived(user, issue) -> bool:
+    return issue.archived_at is None
+
+
+@rules.predicate
+def is_issue_open(user, issue) -> bool:
+    return issue.is_open
+
+
+rules.add_perm("partners.list_cityissues", is_city_staff | is_partner_user)
+rules.add_perm("partners.view_cityissue", is_city_staff | (is_partner_user & is_issue_not_archived))
+rules.add_perm("partners.add_cityissue", is_department_staff | is_coordinator | is_admin)
+rules.add_perm(
+    "partners.change_cityissue",
+    (is_issue_department | is_coordinator | is_admin) & is_issue_not_archived,
+)
+# Whether the issue is still open is the service's to say (a clear message, not a bare 403).
+rules.add_perm(
+    "partners.close_cityissue",
+    (is_issue_department | is_coordinator | is_admin) & is_issue_not_archived,
+)
+rules.add_perm("partners.view_issue_matches", is_city_staff)
+# Used by the template to show the button; the view lets any partner user try, so that one
+# acting on a stale page hears that the issue has closed.
+rules.add_perm("partners.express_interest", is_partner_user & is_issue_open)
+
+
+def get_issue_for(user, pk: int, *, perm: str = "partners.view_cityissue"):
+    """Fetch a city issue for user: 404 if they must not know it, 403 if they may not do perm."""
+    from partners.models import CityIssue
+
+    issue = get_object_or_404(
+        CityIssue.objects.visible_to(user)
+        .select_related("department", "created_by")
+        .prefetch_related("activity_fields"),
+        pk=pk,
+    )
+    if perm != "partners.view_cityissue" and not user.has_perm(perm, issue):
+        raise PermissionDenied
+    return issue

@@ -1,19 +1,24 @@
-"""Partner directory pages."""
+"""Partner directory pages, and the city issues shared to find partners (matching)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kyodo.fiscal import wareki_date
 from kyodo.forms import save_or_explain
 from kyodo.history import history_entries
 from kyodo.pagination import paginate
+from kyodo.rules import is_admin, is_city_staff, is_coordinator, is_partner_user
 from kyodo.services import DomainError
 from partners import services
-from partners.forms import PartnerFilter, PartnerForm
-from partners.models import Partner
-from partners.permissions import get_partner_for
+from partners.forms import CityIssueForm, InterestForm, IssueFilter, PartnerFilter, PartnerForm
+from partners.matching import open_issues_for_partner, partners_for_issue, rank_issues
+from partners.models import CityIssue, Interest, Partner
+from partners.permissions import get_issue_for, get_partner_for
 from projects.models import Project
 
 
@@ -44,6 +49,8 @@ def partner_detail(request, pk: int):
         "projects": projects,
         "members": partner.users.filter(is_active=True).order_by("username"),
         "history": history_entries(partner.history.all()),
+        # Only city staff and the partner itself reach this page (get_partner_for).
+        "fitting_issues": open_issues_for_partner(partner, limit=10),
     }
     return render(request, "partners/detail.html", context)
 
@@ -122,3 +129,158 @@ def partner_restore(request, pk: int):
     else:
         messages.success(request, f"「{partner.name}」を元に戻しました。")
     return redirect("partners:detail", partner.pk)
+
+
+# Matching (第3-1(3)): city issues, the partners that fit them, and partners' interest.
+
+MATCH_LIMIT = 30  # the best fits are what a person reads; the page says how many more there are
+
+
+@login_required
+@require_GET
+def issue_list(request):
+    user = request.user
+    if not user.has_perm("partners.list_cityissues"):
+        raise PermissionDenied
+    issues = CityIssue.objects.visible_to(user).for_list()
+    context = {}
+    if is_city_staff(user):
+        issue_filter = IssueFilter(request.GET)
+        issues = issue_filter.filter(issues)
+        context["filter"] = issue_filter
+        if is_coordinator(user) or is_admin(user):
+            context["unanswered_count"] = (
+                CityIssue.objects.open().filter(interests__isnull=True).count()
+            )
+    else:
+        issues = issues.open().annotate(
+            has_my_interest=Exists(
+                Interest.objects.filter(issue=OuterRef("pk"), partner_id=user.partner_id)
+            )
+        )
+    return render(request, "partners/issue_list.html", {**context, **paginate(request, issues)})
+
+
+@login_required
+@require_GET
+def issue_detail(request, pk: int):
+    user = request.user
+    issue = get_issue_for(user, pk)
+    context = {"issue": issue}
+    if user.has_perm("partners.view_issue_matches"):
+        matches = partners_for_issue(issue)
+        context.update(
+            matches=matches[:MATCH_LIMIT],
+            more_matches=max(len(matches) - MATCH_LIMIT, 0),
+            interests=issue.interests.select_related("partner", "by"),
+            history=history_entries(issue.history.all()),
+        )
+    else:
+        partner = Partner.objects.prefetch_related("activity_fields").get(pk=user.partner_id)
+        fit = rank_issues(partner, [issue])
+        context.update(
+            my_interest=issue.interests.filter(partner=partner).first(),
+            fit_reasons=fit[0].reasons if fit else [],
+            interest_form=InterestForm(),
+        )
+    return render(request, "partners/issue_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def issue_create(request):
+    user = request.user
+    if not user.has_perm("partners.add_cityissue"):
+        raise PermissionDenied
+    form = CityIssueForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = _issue_data(form)
+        department = data.pop("department", None) or user.department
+        issue = services.issue_create(
+            by=user,
+            department=department,
+            data=data,
+            activity_fields=list(form.cleaned_data["activity_fields"]),
+        )
+        messages.success(
+            request, f"課題「{issue.title}」を登録しました。合いそうな団体を下に示します。"
+        )
+        return redirect("partners:issue_detail", issue.pk)
+    return render(request, "partners/issue_form.html", {"form": form, "issue": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def issue_edit(request, pk: int):
+    issue = get_issue_for(request.user, pk, perm="partners.change_cityissue")
+    form = CityIssueForm(request.POST or None, instance=issue, user=request.user)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        saved, conflict = save_or_explain(
+            form,
+            lambda: services.issue_update(
+                issue=CityIssue.objects.get(pk=issue.pk),
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                data=_issue_data(form),
+                activity_fields=list(form.cleaned_data["activity_fields"]),
+            ),
+        )
+        if saved:
+            messages.success(request, "変更を保存しました。")
+            return redirect("partners:issue_detail", issue.pk)
+    return render(
+        request, "partners/issue_form.html", {"form": form, "issue": issue, "conflict": conflict}
+    )
+
+
+def _issue_data(form: CityIssueForm) -> dict:
+    return {k: v for k, v in form.cleaned_data.items() if k not in ("version", "activity_fields")}
+
+
+@login_required
+@require_POST
+def issue_close(request, pk: int):
+    issue = get_issue_for(request.user, pk, perm="partners.close_cityissue")
+    try:
+        services.issue_close(issue=issue, by=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"課題「{issue.title}」の受付を終了しました。")
+    return redirect("partners:issue_detail", issue.pk)
+
+
+@login_required
+@require_POST
+def issue_interest(request, pk: int):
+    user = request.user
+    issue = get_issue_for(user, pk)
+    # Any partner user may try; a closed issue is refused by the service with its reason.
+    if not is_partner_user(user):
+        raise PermissionDenied
+    form = InterestForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, "ひとことの内容を確かめてください: " + " ".join(form.errors["note"])
+        )
+        return redirect("partners:issue_detail", issue.pk)
+    try:
+        interest, created = services.interest_record(
+            issue=issue, partner=user.partner, by=user, note=form.cleaned_data["note"]
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        if created:
+            messages.success(
+                request, "関心があることを所管課に伝えました。所管課からの連絡をお待ちください。"
+            )
+        else:
+            messages.info(
+                request,
+                f"この課題への関心は{wareki_date(timezone.localdate(interest.created_at))}に"
+                "すでに伝えています。"
+                "重ねて送る必要はありません。",
+            )
+    return redirect("partners:issue_detail", issue.pk)

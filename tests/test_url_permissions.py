@@ -17,7 +17,14 @@ from django.utils import timezone
 
 from evaluations.models import BeneficiarySurvey
 from kyodo.models import User
-from partners.models import Candidate, Criterion, ProposalFile, Reviewer, Selection
+from partners.models import (
+    Candidate,
+    CityIssue,
+    Criterion,
+    ProposalFile,
+    Reviewer,
+    Selection,
+)
 from projects.models import Agreement, AgreementVersion, Consultation, FollowUp
 from tests.factories import (
     DepartmentFactory,
@@ -171,6 +178,13 @@ MATRIX = [
     ("evaluation_report:export", "get", None, _statuses(LOGIN, 403, 403, 200, 403, 403, 200)),
     # The beneficiaries' questionnaire needs no log-in: the unguessable link is the key.
     ("survey", "get", "survey", _statuses(200, 200, 200, 200, 200, 200, 200)),
+    # Matching (第3-1(3)): an open 課題 of staff's department.
+    ("partners:issues", "get", None, _statuses(LOGIN, 200, 200, 200, 200, 200, 200)),
+    ("partners:issue_create", "get", None, _statuses(LOGIN, 200, 200, 200, 403, 403, 200)),
+    ("partners:issue_detail", "get", "issue", _statuses(LOGIN, 200, 200, 200, 200, 200, 200)),
+    ("partners:issue_edit", "get", "issue", _statuses(LOGIN, 200, 403, 200, 403, 403, 200)),
+    ("partners:issue_close", "post", "issue", _statuses(LOGIN, 302, 403, 302, 403, 403, 302)),
+    ("partners:issue_interest", "post", "issue", _statuses(LOGIN, 403, 403, 403, 302, 302, 403)),
     # Importing past projects from Excel is 市民自治推進課's (and the admin's).
     ("projects:import", "get", None, _statuses(LOGIN, 403, 403, 200, 403, 403, 200)),
     ("projects:import", "post", None, _statuses(LOGIN, 403, 403, 200, 403, 403, 200)),
@@ -239,6 +253,8 @@ def _request(world: dict, name: str, kind: str | None):
         return reverse(name, args=[world["evaluating"].pk, world["partner_org"].pk]), {"save": "1"}
     if kind == "survey":
         return reverse(name, args=[world["survey"].token]), {}
+    if kind == "issue":
+        return reverse(name, args=[world["issue"].pk]), {}
     raise AssertionError(kind)
 
 
@@ -362,9 +378,16 @@ def _build_world() -> dict:
     evaluating = ProjectFactory(title="評価中の事業", department=department, status="evaluating")
     ProjectPartnerFactory(project=evaluating, partner=partner_org)
     survey = BeneficiarySurvey.objects.create(project=evaluating, is_open=True)
+    issue = CityIssue.objects.create(
+        title="海岸のごみを減らしたい",
+        description="海岸清掃に一緒に取り組める団体を探しています。",
+        department=department,
+        created_by=personas["staff"],
+    )
     return {
         "evaluating": evaluating,
         "survey": survey,
+        "issue": issue,
         "seat": seat,
         "candidate": candidate,
         "file": stored,
@@ -399,6 +422,8 @@ def test_it_gives_each_role_the_status_it_must(client, world, role, name, method
 
 
 POST_ONLY = [
+    "partners:issue_close",
+    "partners:issue_interest",
     "projects:import_confirm",
     "projects:agreement_start",
     "projects:agreement_amend",

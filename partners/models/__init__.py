@@ -1,6 +1,7 @@
 """Partners: the directory of groups, and how a project's partner is chosen."""
 
 from partners.models.directory import ActivityField, Partner, PartnerQuerySet
+from partners.models.matching import CityIssue, CityIssueQuerySet, Interest
 from partners.models.selection import (
     Candidate,
     Criterion,
@@ -13,7 +14,10 @@ from partners.models.selection import (
 __all__ = [
     "ActivityField",
     "Candidate",
+    "CityIssue",
+    "CityIssueQuerySet",
     "Criterion",
+    "Interest",
     "Partner",
     "PartnerQuerySet",
     "ProposalFile",

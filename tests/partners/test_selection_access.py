@@ -546,7 +546,9 @@ def test_it_does_not_let_a_panel_member_fill_in_an_outside_members_sheet(
 # After the decision
 
 
-def test_it_refuses_every_sheet_after_the_decision_and_keeps_what_was_typed(client, proposal, staff, staff2, outside_seat):
+def test_it_refuses_every_sheet_after_the_decision_and_keeps_what_was_typed(
+    client, proposal, staff, staff2, outside_seat
+):
     submit_own_sheet(client, proposal, staff, 4)
     client.force_login(staff2)
     mine = seat(proposal, staff2)

@@ -17,6 +17,7 @@ from evaluations.models import ITEM_KEYS, ClosingDecision, ProcessEvaluation, Re
 from kyodo import fiscal
 from kyodo.models import Department, User
 from partners import selection as selection_services
+from partners import services as partner_services
 from partners.models import ActivityField, Candidate, Partner, Reviewer, Selection
 from partners.services import partner_create
 from projects import agreements
@@ -449,6 +450,7 @@ class Command(BaseCommand):
         self._selections(showcases, partners, users)
         self._evaluations(created, partners, users)
         self._disclosure(created)
+        self._city_issues(departments, partners, users)
         return len(created)
 
     def _detail(self, form, title, year, fund, rng) -> dict:
@@ -700,6 +702,57 @@ class Command(BaseCommand):
                     candidate=candidates[0],
                     decided_on=start + timedelta(days=50),
                 )
+
+    def _city_issues(self, departments, partners, users) -> None:
+        """Issues departments want to solve with partners (第3-1(3)); the demo partner has
+        shown interest in one, and one has had no answer yet."""
+        fields = {f.name: f for f in ActivityField.objects.all()}
+        today = date.today()
+        posted = []
+        for dept, by, title, description, field_names, days in [
+            (
+                "環境政策課",
+                users["staff"],
+                "海岸のマイクロプラスチックを減らしたい",
+                "海岸清掃の参加者を増やし、ごみの種類を調べて発生源を減らす取り組みを、"
+                "一緒に考えてくれる団体を探しています。",
+                ["環境の保全"],
+                90,
+            ),
+            (
+                "福祉政策課",
+                users["staff2"],
+                "ひとり暮らしの高齢者の見守りを広げたい",
+                "地域の見守り活動や居場所づくりの経験がある団体と、訪問の仕組みを考えたい。",
+                ["保健・医療・福祉", "まちづくり"],
+                60,
+            ),
+            (
+                "子育て支援課",
+                users["admin"],
+                "放課後の子どもの居場所を増やしたい",
+                "子ども食堂や学習支援の活動と、公共施設の空き時間を組み合わせたい。",
+                ["子どもの健全育成"],
+                120,
+            ),
+        ]:
+            issue = partner_services.issue_create(
+                by=by,
+                department=departments[dept],
+                data={
+                    "title": title,
+                    "description": description,
+                    "open_until": today + timedelta(days=days),
+                },
+                activity_fields=[fields[name] for name in field_names if name in fields],
+            )
+            posted.append(issue)
+        partner_services.interest_record(
+            issue=posted[0],
+            partner=partners[0],
+            by=users["partner"],
+            note="毎月の海岸清掃で集めたごみの記録があります。調べ方を一緒に考えられます。",
+        )
 
     def _disclosure(self, projects: list[Project]) -> None:
         """Published agreements with their PDFs; a few projects kept private or partly so."""
