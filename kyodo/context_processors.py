@@ -25,5 +25,19 @@ def navigation(request) -> dict:
             items.append(("admin", "管理画面", reverse("admin:index")))
     # Open to everyone, logged in or not.
     items.append(("stats", "協働の実績", reverse("stats:index")))
-    items.append(("public", "公開している事業", reverse("public:list")))
-    return {"nav_items": items, "city_name": settings.KYODO_CITY_NAME}
+    items.append(("public", "公開事業", reverse("public:list")))
+    return {
+        "nav_items": items,
+        "nav_active": _active_key(request),
+        "city_name": settings.KYODO_CITY_NAME,
+    }
+
+
+def _active_key(request) -> str:
+    """Which menu item the current page belongs to."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return ""
+    if match.app_name == "partners" and (match.url_name or "").startswith("issue"):
+        return "issues"
+    return match.app_name or match.url_name or ""

@@ -44,12 +44,25 @@ REFERENCE_DATA = [
 ]
 
 
+def _load_reference_data() -> None:
+    for module in REFERENCE_DATA:
+        importlib.import_module(module).load(django_apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(django_db_blocker):
+    """Set up before the database fixtures, so torn down after their flush: put the data
+    migrations' rows back for whatever test this worker runs next."""
+    yield
+    with django_db_blocker.unblock():
+        _load_reference_data()
+
+
 @pytest.fixture
 def demo_data(transactional_db):
     # A transactional test flushes the tables afterwards, data migrations' rows included;
     # load them again (idempotently) so that every browser test starts from the same data.
-    for module in REFERENCE_DATA:
-        importlib.import_module(module).load(django_apps, None)
+    _load_reference_data()
     with override_settings(DEBUG=True):
         call_command("seed_demo", stdout=io.StringIO())
 

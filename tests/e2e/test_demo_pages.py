@@ -58,11 +58,26 @@ def test_it_shows_the_demo_selections_evaluations_and_public_pages(
     page.goto(f"{base}/projects/{decided.project_id}/selection/")
     page.get_by_role("link", name=decided.candidates.first().partner.name).click()
     check_page("demo-selection-candidate")
+
+    # 市の課題: the partners that fit, best first, and the interest the demo partner sent.
+    page.get_by_role("link", name="市の課題").click()
+    check_page("demo-issues")
+    page.get_by_role("link", name="海岸のマイクロプラスチックを減らしたい").click()
+    expect(page.get_by_text("NPO法人 湘南なぎさネット").first).to_be_visible()
+    check_page("demo-issue-detail")
+    page.get_by_role("button", name="ログアウト").click()
+
+    login("coordinator")
+    page.goto(f"{base}/projects/import/")
+    check_page("demo-import")
     page.get_by_role("button", name="ログアウト").click()
 
     login("partner")
     page.get_by_role("link", name=re.compile("協働の評価の入力を待っています")).first.click()
     check_page("demo-evaluation-partner-form")
+    page.get_by_role("link", name="市の課題").click()
+    page.get_by_role("link", name="放課後の子どもの居場所を増やしたい").click()
+    check_page("demo-issue-partner-view")
     page.goto(f"{base}/projects/{decided.project_id}/selection/")
     expect(page.get_by_role("heading", name=re.compile("見つかりません"))).to_be_visible()
     page.get_by_role("button", name="ログアウト").click()
@@ -87,7 +102,7 @@ def test_it_shows_the_demo_selections_evaluations_and_public_pages(
     assert csv_response.body().decode("utf-8-sig").splitlines()[1] == (
         "平成28年度,63,23,140,24,61,24,186,521"
     )
-    page.get_by_role("link", name="公開している事業").first.click()
+    page.get_by_role("link", name="公開事業").first.click()
     check_page("public-list")
     page.get_by_label("ことばで探す").fill(published.title[:4])
     page.get_by_role("button", name="探す").click()
