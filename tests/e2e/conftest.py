@@ -49,13 +49,16 @@ def _load_reference_data() -> None:
         importlib.import_module(module).load(django_apps, None)
 
 
-@pytest.fixture(autouse=True)
-def _reference_data_after_flush(django_db_blocker):
-    """Set up before the database fixtures, so torn down after their flush: put the data
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a browser test's database flush (the last of its teardown), put the data
     migrations' rows back for whatever test this worker runs next."""
-    yield
-    with django_db_blocker.unblock():
+    result = yield
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
         _load_reference_data()
+    return result
 
 
 @pytest.fixture
