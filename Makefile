@@ -30,7 +30,7 @@ test: $(STAMP)
 guide: $(STAMP)
 	KYODO_GUIDE_DIR=docs/guide DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -n0 -q \
 		tests/e2e/test_review_flow.py tests/e2e/test_agreement_flow.py tests/e2e/test_selection_flow.py \
-		tests/e2e/test_evaluation_flow.py
+		tests/e2e/test_evaluation_flow.py tests/e2e/test_demo_pages.py
 
 ## bench: measure agreement PDF rendering and serving (bench/results.json)
 bench: $(STAMP)

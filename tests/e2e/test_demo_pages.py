@@ -65,11 +65,21 @@ def test_it_shows_the_demo_selections_evaluations_and_public_pages(
     page.get_by_role("link", name="海岸のマイクロプラスチックを減らしたい").click()
     expect(page.get_by_text("NPO法人 湘南なぎさネット").first).to_be_visible()
     check_page("demo-issue-detail")
+    page.goto(f"{base}/partners/issues/")
+    page.get_by_role("link", name="課題を登録する").click()
+    check_page("demo-issue-form")
     page.get_by_role("button", name="ログアウト").click()
 
     login("coordinator")
     page.goto(f"{base}/projects/import/")
     check_page("demo-import")
+    # The template as downloaded still holds its example row: the preview says so.
+    template = page.request.get(f"{base}/projects/import/template.xlsx").body()
+    page.get_by_label(re.compile("取り込むファイル")).set_input_files(
+        {"name": "past.xlsx", "mimeType": "application/octet-stream", "buffer": template}
+    )
+    page.get_by_role("button", name="読み取って確認する").click()
+    check_page("demo-import-preview")
     page.get_by_role("button", name="ログアウト").click()
 
     login("partner")
