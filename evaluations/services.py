@@ -12,6 +12,7 @@ from evaluations.models import (
     BeneficiarySurvey,
     ClosingDecision,
     ProcessEvaluation,
+    Rating,
     ResultEvaluation,
     SurveyAnswer,
 )
@@ -269,6 +270,8 @@ def comparison(city: ProcessEvaluation | None, partner: ProcessEvaluation | None
                 "label": label,
                 "city": a,
                 "partner": b,
+                "city_label": Rating(a).label if a else "",
+                "partner_label": Rating(b).label if b else "",
                 "city_comment": getattr(city, f"{key}_comment", "") if city else "",
                 "partner_comment": getattr(partner, f"{key}_comment", "") if partner else "",
                 "gap": gap,
