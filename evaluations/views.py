@@ -35,17 +35,11 @@ from kyodo.rules import is_partner_user
 from kyodo.services import DomainError
 from partners.models import Partner
 from projects.policy import Step
-from projects.services import project_detail
-from projects.steps import step_states
+from projects.steps import step_context
 
 
 def _frame(project) -> dict:
-    steps = step_states(project, project_detail(project))
-    return {
-        "project": project,
-        "steps": steps,
-        "step": next(s for s in steps if s.step == Step.EVALUATION),
-    }
+    return step_context(project, Step.EVALUATION)
 
 
 def _sides(user, project):

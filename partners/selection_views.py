@@ -30,18 +30,11 @@ from partners.selection_forms import (
 )
 from projects.permissions import get_project_for
 from projects.policy import Need, Step, spec_for
-from projects.services import project_detail
-from projects.steps import step_states
+from projects.steps import step_context
 
 
 def _frame(project) -> dict:
-    """The step bar and the help panel every selection page shows."""
-    steps = step_states(project, project_detail(project))
-    return {
-        "project": project,
-        "steps": steps,
-        "step": next(s for s in steps if s.step == Step.SELECTION),
-    }
+    return step_context(project, Step.SELECTION)
 
 
 def _back(selection: Selection):

@@ -189,3 +189,11 @@ def step_states(project: Project, detail=None) -> list[StepState]:
 def blocking(states: list[StepState], steps: tuple[Step, ...]) -> list[StepState]:
     """The required steps among `steps` that are not done yet."""
     return [s for s in states if s.step in steps and s.need == Need.REQUIRED and not s.done]
+
+
+def step_context(project: Project, step: Step) -> dict:
+    """What a step's pages show around their content: the step bar and this step's state."""
+    from projects.services import project_detail
+
+    steps = step_states(project, project_detail(project))
+    return {"project": project, "steps": steps, "step": next(s for s in steps if s.step == step)}

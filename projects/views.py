@@ -53,7 +53,7 @@ from projects.policy import (
     spec_for,
     suggest_form,
 )
-from projects.steps import blocking, step_states
+from projects.steps import blocking, step_context, step_states
 from projects.workflow import TRANSITIONS, available_transitions
 
 
@@ -398,12 +398,9 @@ def _step_page(request, project: Project, step: Step, form, save, *, title: str,
         if saved:
             messages.success(request, f"{step.label}を保存しました。")
             return redirect("projects:detail", project.pk)
-    steps = step_states(project, services.project_detail(project))
     context = {
-        "project": project,
+        **step_context(project, step),
         "form": form,
-        "step": next(s for s in steps if s.step == step),
-        "steps": steps,
         "title": title,
         "conflict": conflict,
         **(extra or {}),

@@ -34,14 +34,8 @@ class StatsFilter(forms.Form):
 
 @require_GET
 def stats_page(request):
-    department = bureau = None
-    stats_filter = None
-    if is_city_staff(request.user):
-        stats_filter = StatsFilter(request.GET or None)
-        if stats_filter.is_bound and stats_filter.is_valid():
-            department = stats_filter.cleaned_data["department"]
-            bureau = stats_filter.cleaned_data["bureau"]
-    rows = stats.table(department=department, bureau=bureau or "")
+    stats_filter, department, bureau = _stats_filter(request)
+    rows = stats.table(department=department, bureau=bureau)
     switch = next((row for row in rows if row.from_records), None)
     context = {
         "rows": rows,
@@ -58,16 +52,15 @@ def stats_page(request):
     return render(request, "public/stats.html", context)
 
 
-def _stats_rows(request):
+def _stats_filter(request):
+    """(the filter form or None, department, bureau): the filters are for city staff only."""
     if not is_city_staff(request.user):
-        return stats.table()
+        return None, None, ""
     stats_filter = StatsFilter(request.GET or None)
     if stats_filter.is_bound and stats_filter.is_valid():
-        return stats.table(
-            department=stats_filter.cleaned_data["department"],
-            bureau=stats_filter.cleaned_data["bureau"] or "",
-        )
-    return stats.table()
+        data = stats_filter.cleaned_data
+        return stats_filter, data["department"], data["bureau"] or ""
+    return stats_filter, None, ""
 
 
 class _Echo:
@@ -77,7 +70,8 @@ class _Echo:
 
 @require_GET
 def stats_export(request, fmt: str):
-    rows = _stats_rows(request)
+    _form, department, bureau = _stats_filter(request)
+    rows = stats.table(department=department, bureau=bureau)
     if fmt == "xlsx":
         response = HttpResponse(
             stats.xlsx(rows),
