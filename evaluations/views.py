@@ -30,6 +30,7 @@ from evaluations.models import (
 from evaluations.permissions import get_evaluated_project_for, readable
 from evaluations.report import LEVELS, ROW_HEIGHT, chart_rows, report_xlsx, year_report
 from kyodo import fiscal
+from kyodo.audit import client_address
 from kyodo.forms import save_or_explain
 from kyodo.rules import is_partner_user
 from kyodo.services import DomainError
@@ -282,11 +283,7 @@ def decision(request, pk: int):
 
 def _client_key(request, token: str) -> str:
     # The address is kept only as a hash, and only in the cache, for the flood limit.
-    address = request.META.get("REMOTE_ADDR", "")
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if settings.KYODO_BEHIND_PROXY and forwarded:
-        # The proxy in front (nginx) appends the client's address: the last one is its own.
-        address = forwarded.split(",")[-1].strip()
+    address = client_address(request) or ""
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
     return f"survey:{token}:{digest}"
 

@@ -86,3 +86,50 @@ class User(AbstractUser):
     def display_name(self) -> str:
         full = f"{self.last_name} {self.first_name}".strip()
         return full or self.username
+
+
+class AuditEvent(models.Model):
+    """One line of the audit log: who read, downloaded, archived or tried to log in, and when.
+
+    The city's information-security policy asks who read an agreement or a file; the same
+    log keeps archive/restore and log-in events, so the admin looks in one place.
+    Rows are only ever added (no edit, no delete through the site).
+    """
+
+    class Action(models.TextChoices):
+        READ_AGREEMENT = "read_agreement", "協定書の閲覧"
+        DOWNLOAD_FILE = "download_file", "ファイルのダウンロード"
+        ARCHIVE = "archive", "アーカイブ"
+        RESTORE = "restore", "アーカイブから戻す"
+        LOGIN_FAILED = "login_failed", "ログイン失敗"
+        LOGIN_LOCKED = "login_locked", "ログイン拒否（試行回数超過）"
+        LOGIN_SUCCEEDED = "login_succeeded", "ログイン"
+        UNLOCK = "unlock", "ログイン制限の解除"
+
+    at = models.DateTimeField("日時", auto_now_add=True, db_index=True)
+    action = models.CharField("操作", max_length=30, choices=Action.choices, db_index=True)
+    user = models.ForeignKey(
+        User,
+        verbose_name="利用者",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    username = models.CharField(
+        "ユーザー名", max_length=150, blank=True, db_index=True, help_text="入力されたままの名前"
+    )
+    address = models.GenericIPAddressField("接続元アドレス", null=True, blank=True, db_index=True)
+    object_type = models.CharField("対象の種類", max_length=100, blank=True)
+    object_id = models.CharField("対象のID", max_length=50, blank=True)
+    object_label = models.CharField("対象", max_length=300, blank=True)
+    detail = models.CharField("詳細", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "監査ログ"
+        verbose_name_plural = "監査ログ"
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.username}"

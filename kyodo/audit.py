@@ -1,0 +1,50 @@
+"""The audit log: one function to write a line, one to read the client's address."""
+
+from django.conf import settings
+from django.db import models
+
+from kyodo.models import AuditEvent
+
+Action = AuditEvent.Action
+
+
+def client_address(request) -> str | None:
+    """The address of the browser that sent the request.
+
+    Behind the reverse proxy (KYODO_BEHIND_PROXY), nginx appends the client's address to
+    X-Forwarded-For: the last entry is the one the proxy saw, earlier ones can be forged.
+    """
+    address = request.META.get("REMOTE_ADDR", "")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.KYODO_BEHIND_PROXY and forwarded:
+        address = forwarded.split(",")[-1].strip()
+    return address or None
+
+
+def record(
+    action: str,
+    *,
+    request=None,
+    user=None,
+    username: str = "",
+    obj: models.Model | None = None,
+    detail: str = "",
+) -> AuditEvent:
+    """Add one line to the audit log; request gives the user and address when not passed."""
+    if user is None and request is not None and request.user.is_authenticated:
+        user = request.user
+    if user is not None and not username:
+        username = user.get_username()
+    event = AuditEvent(
+        action=action,
+        user=user,
+        username=username[:150],
+        address=client_address(request) if request is not None else None,
+        detail=detail[:300],
+    )
+    if obj is not None:
+        event.object_type = obj._meta.label_lower
+        event.object_id = str(obj.pk)
+        event.object_label = str(obj)[:300]
+    event.save()
+    return event
