@@ -1,29 +1,61 @@
-"""kyodo's benchmark: agreement PDF rendering and serving, and the public pages.
+"""kyodo's benchmark (`make bench`): pages, exports, agreement PDFs, gunicorn over HTTP.
 
-Run with `make bench`. Uses its own SQLite database under var/bench/, prints a table and
-writes bench/results.json. Later work adds the page and export measurements of issue 8.
+1. Seeds its own database: SQLite under var/bench/, or the PostgreSQL database named by
+   KYODO_BENCH_DATABASE_URL (its name must contain "bench": it is dropped and recreated).
+2. A small data set first (600 projects) for the queries per page, then the full one:
+   10 年度, 6,000 projects across the seven forms, 2,000 partners, 500 users, agreements
+   with versions, evaluations. Queries per page must not change between the two.
+3. Through Django's test client: median and p95 of each page after a warm-up, with a bare
+   Django view and the admin changelist of the same projects as the machine's ceiling.
+4. Exports (.csv, .xlsx, open data) at both sizes: time and peak Python memory.
+5. Agreement PDF: first render, warm renders, render + store on agreeing, stored serve.
+6. Over HTTP against gunicorn (2 workers) with wrk: each page's throughput and latency, the
+   ratios to the bare view and the admin changelist, worker memory after 1,000 mixed
+   requests, and a load test of 50 concurrent connections for 60 s on the mixed pages.
+
+Prints a table and writes bench/results.json. Takes about five minutes.
 """
 
 import json
 import os
 import shutil
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kyodo.settings")
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 os.environ.setdefault("KYODO_VAR_DIR", str(BASE / "var" / "bench"))
-Path(os.environ["KYODO_VAR_DIR"]).mkdir(parents=True, exist_ok=True)
-db = Path(os.environ["KYODO_VAR_DIR"]) / "kyodo.sqlite3"
-for suffix in ("", "-wal", "-shm"):
-    Path(f"{db}{suffix}").unlink(missing_ok=True)
-shutil.rmtree(Path(os.environ["KYODO_VAR_DIR"]) / "media", ignore_errors=True)
+VAR = Path(os.environ["KYODO_VAR_DIR"])
+LOAD_SECONDS = int(os.environ.get("KYODO_BENCH_LOAD_SECONDS", "60"))
+
+
+def fresh_database() -> str:
+    """Start from an empty database; returns a label for the report."""
+    VAR.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(VAR / "media", ignore_errors=True)
+    url = os.environ.get("KYODO_BENCH_DATABASE_URL", "")
+    if not url:
+        os.environ.pop("DATABASE_URL", None)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{VAR / 'kyodo.sqlite3'}{suffix}").unlink(missing_ok=True)
+        return "SQLite"
+    name = urlsplit(url).path.lstrip("/")
+    if "bench" not in name:
+        sys.exit("KYODO_BENCH_DATABASE_URL: the database name must contain 'bench'")
+    import psycopg
+
+    admin_url = url.replace(f"/{name}", "/postgres", 1)
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = url
+    return "PostgreSQL"
+
+
+ENGINE = fresh_database()
 
 import django  # noqa: E402
 
@@ -32,158 +64,163 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from kyodo.models import Department, User  # noqa: E402
-from partners.models import Partner  # noqa: E402
-from projects import agreements, services  # noqa: E402
+from bench import exports, http_load, pdf, seed  # noqa: E402
+from bench.pages import clients, timed  # noqa: E402
+
+TARGETS = {
+    "median_ms": 50,
+    "ratio_to_bare": 0.5,
+    "ratio_to_admin": 1.0,
+    "export_seconds": 3,
+    "worker_mb": 200,
+}
 
 
-def count_pages(pdf: bytes) -> int | None:
-    """Pages of a PDF as poppler's pdfinfo reads them (None if pdfinfo is missing)."""
-    if not shutil.which("pdfinfo"):
-        return None
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as tmp:
-        tmp.write(pdf)
-        tmp.flush()
-        info = subprocess.run(["pdfinfo", tmp.name], capture_output=True, text=True).stdout
-    return next(
-        (int(line.split()[-1]) for line in info.splitlines() if line.startswith("Pages:")), None
-    )
+def page_urls(project_pk: int) -> dict[str, tuple[str, str]]:
+    """Each measured page: (who asks, path)."""
+    return {
+        "bare": ("anonymous", "/bench/bare/"),
+        "admin_changelist": ("admin", "/admin/projects/project/"),
+        "project_list": ("staff", "/projects/"),
+        "project_list_filtered": (
+            "staff",
+            "/projects/?fiscal_year=2025&implementation_form=jigyo_kyoryoku&status=completed",
+        ),
+        "project_page": ("staff", f"/projects/{project_pk}/"),
+        "review_queue": ("coordinator", "/review/"),
+        "stats": ("anonymous", "/stats/"),
+        "public": ("anonymous", "/public/"),
+        "public_search": ("anonymous", "/public/?q=%E6%B5%B7%E5%B2%B8"),
+    }
 
 
-def median_ms(samples: list[float]) -> float:
-    return round(statistics.median(samples) * 1000, 1)
+def session_cookie(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
 
 
 def main() -> None:
-    call_command("migrate", verbosity=0)
-    dept = Department.objects.create(name="環境政策課", bureau="環境部")
-    staff = User.objects.create_user("bench", password="bench-pass-123", department=dept)
-    orgs = [Partner.objects.create(name=f"ベンチ団体{i}") for i in range(2)]
-    users = [
-        User.objects.create_user(f"p{i}", password="x", role="partner", department=None, partner=o)
-        for i, o in enumerate(orgs)
-    ]
-    project = services.project_create(
-        by=staff,
-        data={
-            "title": "ベンチマーク用の協働事業",
-            "fiscal_year": 2026,
-            "implementation_form": "jigyo_kyoryoku",
-            "purpose": "目的の共有。" * 20,
-            "start_date": date(2026, 4, 1),
-            "end_date": date(2027, 3, 31),
-        },
-        detail_data={},
-    )
-    for org in orgs:
-        services.project_add_partner(project=project, by=staff, partner=org, role="agreement")
-    version = agreements.agreement_start(project=project, by=staff)
-    long = "事業の途中で状況が変わったときは、協議の場で話し合い、書面で合意する。" * 6
-    version = agreements.agreement_version_save(
-        version=version,
-        by=staff,
-        expected_version=version.version,
-        data={
-            "responsibility": long,
-            "insurance": long,
-            "deliverables": long,
-            "consultation": long,
-            "change_procedure": long,
-            "confidentiality": long,
-            "crisis_management": long,
-            "personal_data": long,
-            "other": long,
-        },
-        roles=[
-            {
-                "task": f"役割{i}: 海岸の清掃と観察会の運営",
-                "party": "partner",
-                "partner_id": orgs[i % 2].pk,
-            }
-            for i in range(15)
-        ],
-        costs=[
-            {
-                "item": f"経費{i}",
-                "payer_is_city": i % 2 == 0,
-                "partner_id": None if i % 2 == 0 else orgs[1].pk,
-                "amount": 10_000 * (i + 1),
-            }
-            for i in range(10)
-        ],
-        milestones=[{"on": date(2026, 5 + i, 1), "description": f"節目{i}"} for i in range(6)],
-    )
-    context_version = version
-    # Warm-up (WeasyPrint and fonts load on first use), then repeated renders.
-    agreements.draft_pdf(context_version)
-    renders, size = [], 0
-    for _ in range(7):
-        started = time.perf_counter()
-        pdf = agreements.draft_pdf(context_version)
-        renders.append(time.perf_counter() - started)
-        size = len(pdf)
-    pages = count_pages(pdf)
-
-    agreements.agreement_freeze(version=version, by=staff)
-    agreements.agreement_confirm(version=version, by=staff)
-    agreements.agreement_confirm(version=version, by=users[0])
     started = time.perf_counter()
-    agreements.agreement_confirm(version=version, by=users[1])  # the last one renders and stores
-    agree_s = time.perf_counter() - started
+    call_command("migrate", verbosity=0)
+    results: dict = {"database": ENGINE, "targets": TARGETS}
 
-    client = Client()
-    client.force_login(staff)
-    url = f"/projects/{project.pk}/agreement.pdf"
-    for _ in range(5):
-        client.get(url)
-    serves = []
-    for _ in range(50):
-        started = time.perf_counter()
-        response = client.get(url)
-        serves.append(time.perf_counter() - started)
-        assert response.status_code == 200
+    print(f"== seeding ({ENGINE})", flush=True)
+    first = seed.seed(projects=600, partners=200, users=50, tag="s")
+    users = {k: first[k] for k in ("staff", "coordinator", "admin")}
+    urls = page_urls(first["project"].pk)
+    made = clients(users)
+    small = {name: timed(made[who], path, repeat=3) for name, (who, path) in urls.items()}
+    results["exports_small"] = exports.measure(made["staff"], made["anonymous"])
+    results["counts_small"] = seed.counts()
+    seed.seed(projects=5400, partners=1800, users=450)
+    results["counts"] = seed.counts()
+    print(f"   {results['counts']}", flush=True)
 
-    results = {
-        "agreement_pdf": {
-            "pages": pages,
-            "partners": 2,
-            "role_rows": 15,
-            "cost_rows": 10,
-            "render_median_ms": median_ms(renders),
-            "render_max_ms": round(max(renders) * 1000, 1),
-            "size_kb": round(size / 1024, 1),
-            "agree_with_render_and_store_ms": round(agree_s * 1000, 1),
-            "stored_serve_median_ms": median_ms(serves),
-            "targets": {"render_median_ms": 500, "size_kb": 200, "stored_serve_median_ms": 20},
-        }
-    }
-    r = results["agreement_pdf"]
-    print(f"{'measure':<40}{'value':>12}{'target':>10}")
-    for key, target in (
-        ("render_median_ms", 500),
-        ("size_kb", 200),
-        ("stored_serve_median_ms", 20),
-    ):
-        mark = "ok" if r[key] <= target else "MISS"
-        print(f"{key:<40}{r[key]:>12}{target:>10}  {mark}")
-    print(f"{'pages':<40}{r['pages']:>12}")
-    print(f"{'agree_with_render_and_store_ms':<40}{r['agree_with_render_and_store_ms']:>12}")
+    print("== pages through the test client", flush=True)
+    pages = {}
+    for name, (who, path) in urls.items():
+        row = timed(made[who], path)
+        row["queries_small"] = small[name]["queries"]
+        row["path"] = path
+        pages[name] = row
+    results["test_client"] = pages
 
-    from bench.public_pages import measure as measure_public
+    print("== exports", flush=True)
+    results["exports"] = exports.measure(made["staff"], made["anonymous"])
 
-    results["public"] = public = measure_public()
-    print()
-    heading = "page (10,000 disclosed, 6,000 counted)"
-    print(f"{heading:<40}{'median ms':>12}{'p95 ms':>10}{'queries':>9}")
-    for key in ("stats", "public_list_page_1", "public_list_page_200", "public_search"):
-        row = public[key]
-        print(f"{key:<40}{row['median_ms']:>12}{row['p95_ms']:>10}{row['queries']:>9}")
-    csv_row = public["open_data_csv"]
-    print(
-        f"open data CSV: {csv_row['rows']} rows, {csv_row['size_kb']} KB in "
-        f"{csv_row['seconds']} s, peak Python memory {csv_row['peak_python_memory_kb']} KB"
+    print("== agreement PDF", flush=True)
+    results["agreement_pdf"] = pdf.measure()
+
+    print("== gunicorn (2 workers) with wrk", flush=True)
+    cookies = {who: session_cookie(user) for who, user in users.items()}
+    cookies["anonymous"] = "none"
+    results["http"] = http = {}
+    with http_load.gunicorn(workers=2) as (base, master):
+        for name, (who, path) in urls.items():
+            http_load.check_paths(base, [path], cookies[who])
+            http[name] = http_load.wrk(base, [path], [cookies[who]], seconds=5, connections=8)
+        mixed = [path for name, (_who, path) in urls.items() if name != "bare"]
+        load_cookies = [cookies["coordinator"]] + [
+            session_cookie(u) for u in seed.User.objects.filter(role="coordinator")[:20]
+        ]
+        results["mixed_1000"] = http_load.wrk(
+            base, mixed, load_cookies, seconds=120, connections=4, limit=500
+        )
+        results["worker_mb_after_1000"] = http_load.worker_memory_mb(master)
+        print(f"== load test: 50 connections for {LOAD_SECONDS} s", flush=True)
+        results["load"] = http_load.wrk(
+            base, mixed, load_cookies, seconds=LOAD_SECONDS, connections=50
+        )
+        results["worker_mb_after_load"] = http_load.worker_memory_mb(master)
+    results["seconds"] = round(time.perf_counter() - started)
+    report(results)
+    (BASE / "bench" / "results.json").write_text(
+        json.dumps(results, ensure_ascii=False, indent=2) + "\n"
     )
-    (BASE / "bench" / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
+
+
+def mark(ok: bool) -> str:
+    return "ok" if ok else "MISS"
+
+
+def report(r: dict) -> None:
+    bare, admin = r["http"]["bare"], r["http"]["admin_changelist"]
+    print()
+    print(
+        f"{'page':<24}{'median':>8}{'p95':>8}{'queries':>9}{'600→6000':>10}"
+        f"{'req/s':>8}{'http p95':>9}{'×bare':>7}{'×admin':>7}  targets"
+    )
+    for name, row in r["test_client"].items():
+        h = r["http"][name]
+        to_bare = round(h["requests_per_s"] / bare["requests_per_s"], 2)
+        to_admin = round(h["requests_per_s"] / admin["requests_per_s"], 2)
+        h["ratio_to_bare"], h["ratio_to_admin"] = to_bare, to_admin
+        checks = []
+        if name not in ("bare", "admin_changelist"):
+            checks = [
+                f"median {mark(row['median_ms'] < TARGETS['median_ms'])}",
+                f"×bare {mark(to_bare >= TARGETS['ratio_to_bare'])}",
+                f"×admin {mark(to_admin >= TARGETS['ratio_to_admin'])}",
+                f"queries {mark(row['queries'] == row['queries_small'])}",
+            ]
+        print(
+            f"{name:<24}{row['median_ms']:>8}{row['p95_ms']:>8}{row['queries']:>9}"
+            f"{row['queries_small']:>6}→{row['queries']:<3}{h['requests_per_s']:>8}"
+            f"{h['p95_ms']:>9}{to_bare:>7}{to_admin:>7}  {' '.join(checks)}"
+        )
+    print()
+    print(f"{'export':<18}{'600: s':>8}{'KB peak':>9}{'6000: s':>9}{'KB peak':>9}{'size KB':>9}")
+    for name, row in r["exports"].items():
+        s = r["exports_small"][name]
+        flat = row["peak_python_memory_kb"] <= 2 * max(s["peak_python_memory_kb"], 1)
+        print(
+            f"{name:<18}{s['seconds']:>8}{s['peak_python_memory_kb']:>9}{row['seconds']:>9}"
+            f"{row['peak_python_memory_kb']:>9}{row['size_kb']:>9}  "
+            f"time {mark(row['seconds'] < TARGETS['export_seconds'])} memory {mark(flat)}"
+        )
+    p = r["agreement_pdf"]
+    print()
+    print(
+        f"agreement PDF: {p['pages']} pages, {p['size_kb']} KB; first render "
+        f"{p['first_render_ms']} ms, then median {p['render_median_ms']} ms "
+        f"({mark(p['render_median_ms'] <= 500)}); agreeing with render+store "
+        f"{p['agree_with_render_and_store_ms']} ms; stored PDF served in "
+        f"{p['stored_serve_median_ms']} ms ({mark(p['stored_serve_median_ms'] <= 20)})"
+    )
+    m, load = r["mixed_1000"], r["load"]
+    worst = max(r["worker_mb_after_1000"] + r["worker_mb_after_load"])
+    print(
+        f"gunicorn workers after {m['requests']} mixed requests: {r['worker_mb_after_1000']} MB; "
+        f"after the load test: {r['worker_mb_after_load']} MB "
+        f"({mark(worst < TARGETS['worker_mb'])})"
+    )
+    print(
+        f"load test, 50 connections for {LOAD_SECONDS} s: {load['requests']} requests, "
+        f"{load['requests_per_s']} req/s, p50 {load['p50_ms']} ms, p95 {load['p95_ms']} ms, "
+        f"p99 {load['p99_ms']} ms, errors {load['errors']} ({mark(load['errors'] == 0)})"
+    )
+    print(f"{r['database']}, {r['counts']['projects']} projects; benchmark took {r['seconds']} s")
 
 
 if __name__ == "__main__":

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -104,6 +105,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "kyodo.urls"
+# Form widgets render through the project's templates, so templates/django/forms/ can
+# replace Django's own (a faster <select>).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "kyodo.wsgi.application"
 
 TEMPLATES = [
@@ -234,6 +238,11 @@ KYODO_SURVEY_WINDOW_SECONDS = env_int("KYODO_SURVEY_WINDOW_SECONDS", 60 * 60)
 KYODO_UPLOAD_MAX_BYTES = env_int("KYODO_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 # An Excel list of past projects may hold at most this many rows (docs/import.md).
 KYODO_IMPORT_MAX_ROWS = env_int("KYODO_IMPORT_MAX_ROWS", 2000)
+# Log-in is refused for a username, or an address, that failed this many times within the
+# last KYODO_LOGIN_LOCK_SECONDS (kyodo/login.py); a success or an admin's unlock resets it.
+KYODO_LOGIN_MAX_FAILURES_PER_ACCOUNT = env_int("KYODO_LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
+KYODO_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("KYODO_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
+KYODO_LOGIN_LOCK_SECONDS = env_int("KYODO_LOGIN_LOCK_SECONDS", 15 * 60)
 
 LOGGING = {
     "version": 1,

@@ -4,13 +4,16 @@ from django.urls import include, path
 
 from evaluations.views import survey_answer
 from kyodo import views
+from kyodo.login_forms import LoginForm
 from projects.views import review_queue
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,15 +1,21 @@
-"""Export of a filtered project list to .csv (UTF-8 with BOM, for Excel) and .xlsx."""
+"""Export of a filtered project list to .csv (UTF-8 with BOM, for Excel) and .xlsx.
+
+Both are written chunk by chunk, so memory stays flat however many projects are exported
+(bench/: 600 and 6,000 rows).
+"""
 
 import csv
-import io
+import tempfile
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from kyodo import fiscal
-from projects.models import Project
+from projects.models import Project, ProjectPartner
 
 COLUMNS = [
     "ID",
@@ -29,9 +35,27 @@ COLUMNS = [
 ]
 
 
-def project_rows(projects: Iterable[Project]) -> Iterator[list]:
+def with_partner_names(queryset, chunk_size: int = 500) -> Iterator[tuple[Project, str]]:
+    """Each project with its partners' names ("A、B"), read chunk by chunk.
+
+    Not prefetch_related: a prefetched link points back at its project, and such cycles wait
+    for the garbage collector, so memory grew with the rows (17 MB for 3,600 projects).
+    Plain (project, name) pairs per chunk keep it flat; two queries per chunk.
+    """
+    rows = queryset.prefetch_related(None).select_related("department")
+    rows = rows.iterator(chunk_size=chunk_size)
+    while chunk := list(islice(rows, chunk_size)):
+        names = defaultdict(list)
+        links = ProjectPartner.objects.filter(project__in=[p.pk for p in chunk]).order_by("pk")
+        for project_id, name in links.values_list("project_id", "partner__name"):
+            names[project_id].append(name)
+        for project in chunk:
+            yield project, "、".join(names[project.pk])
+
+
+def project_rows(projects: Iterable[tuple[Project, str]]) -> Iterator[list]:
     """One row per project, in COLUMNS order; dates as 和暦 text, money as integers."""
-    for p in projects:
+    for p, partners in projects:
         yield [
             p.pk,
             fiscal.nendo_label(p.fiscal_year, seireki=False),
@@ -40,7 +64,7 @@ def project_rows(projects: Iterable[Project]) -> Iterator[list]:
             p.department.bureau,
             p.get_implementation_form_display(),
             p.get_status_display(),
-            p.partners_display,
+            partners,
             fiscal.wareki_date(p.start_date) if p.start_date else "",
             fiscal.wareki_date(p.end_date) if p.end_date else "",
             p.budget,
@@ -50,11 +74,6 @@ def project_rows(projects: Iterable[Project]) -> Iterator[list]:
         ]
 
 
-def _iterate(queryset) -> Iterator[Project]:
-    # Chunked so memory stays flat however many rows are exported.
-    return queryset.iterator(chunk_size=500)
-
-
 def _safe_cell(value):
     # Keep spreadsheet programs from running text that looks like a formula.
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
@@ -62,17 +81,24 @@ def _safe_cell(value):
     return value
 
 
-def projects_csv(queryset) -> bytes:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for row in project_rows(_iterate(queryset)):
-        writer.writerow(["" if v is None else _safe_cell(v) for v in row])
-    return buffer.getvalue().encode("utf-8")
+class _Line:
+    """csv.writer target that hands back each line instead of keeping it."""
+
+    def write(self, value: str) -> str:
+        return value
 
 
-def projects_xlsx(queryset) -> bytes:
+def projects_csv(queryset) -> Iterator[bytes]:
+    """The CSV as a stream of encoded lines (UTF-8 with a BOM, for Excel)."""
+    writer = csv.writer(_Line(), lineterminator="\r\n")
+    yield ("\ufeff" + writer.writerow(COLUMNS)).encode("utf-8")
+    for row in project_rows(with_partner_names(queryset)):
+        line = writer.writerow(["" if v is None else _safe_cell(v) for v in row])
+        yield line.encode("utf-8")
+
+
+def projects_xlsx(queryset):
+    """The workbook in a temporary file (write-only mode keeps rows out of memory too)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("協働事業")
     header = []
@@ -81,8 +107,9 @@ def projects_xlsx(queryset) -> bytes:
         cell.font = Font(bold=True)
         header.append(cell)
     sheet.append(header)
-    for row in project_rows(_iterate(queryset)):
+    for row in project_rows(with_partner_names(queryset)):
         sheet.append([_safe_cell(v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    output = tempfile.TemporaryFile()
+    workbook.save(output)
+    output.seek(0)
+    return output

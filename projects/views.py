@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Subquery
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -82,14 +82,19 @@ def project_export(request, fmt: str):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if fmt not in ("csv", "xlsx"):
         raise Http404
+    filename = f"kyodo-projects-{stamp}.{fmt}"
     if fmt == "csv":
-        body, content_type = projects_csv(queryset), "text/csv; charset=utf-8"
-    else:
-        body = projects_xlsx(queryset)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="kyodo-projects-{stamp}.{fmt}"'
-    return response
+        response = StreamingHttpResponse(
+            projects_csv(queryset), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return FileResponse(
+        projects_xlsx(queryset),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @login_required

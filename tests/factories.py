@@ -3,6 +3,7 @@
 import factory
 
 from kyodo.models import Department, User
+from kyodo.text import search_index
 from partners.models import Partner
 from projects.models import ImplementationForm, Project, ProjectPartner
 
@@ -24,6 +25,8 @@ class PartnerFactory(factory.django.DjangoModelFactory):
     name_kana = factory.Sequence(lambda n: f"てすとだんたい{n}")
     kind = Partner.Kind.CIVIC
     mission = "地域をよくする"
+    # As partners.services does, so that name searches find factory-made groups too.
+    search_index = factory.LazyAttribute(lambda o: search_index(o.name, o.name_kana, o.mission))
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -337,6 +337,10 @@ class StatusChange(models.Model):
         ordering = ["at", "pk"]
         indexes = [
             models.Index(fields=["to_status", "at"], name="projects_statuschange_to_at"),
+            # The review queue's "submitted when" looks up one project's latest change.
+            models.Index(
+                fields=["project", "to_status", "at"], name="projects_statuschange_proj_to"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,8 @@
+"""WSGI entry for gunicorn during `make bench`."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+application = get_wsgi_application()
