@@ -21,25 +21,36 @@ def client_address(request) -> str | None:
     return address or None
 
 
+_FROM_REQUEST = object()
+
+
 def record(
     action: str,
     *,
     request=None,
-    user=None,
+    user=_FROM_REQUEST,
     username: str = "",
+    address: str | None = None,
     obj: models.Model | None = None,
     detail: str = "",
 ) -> AuditEvent:
-    """Add one line to the audit log; request gives the user and address when not passed."""
-    if user is None and request is not None and request.user.is_authenticated:
-        user = request.user
+    """Add one line to the audit log.
+
+    user and address default to the request's (pass user=None for "no account", e.g. a
+    failed log-in under a name that does not exist, even while someone is logged in).
+    """
+    if user is _FROM_REQUEST:
+        authenticated = request is not None and request.user.is_authenticated
+        user = request.user if authenticated else None
     if user is not None and not username:
         username = user.get_username()
+    if address is None and request is not None:
+        address = client_address(request)
     event = AuditEvent(
         action=action,
         user=user,
         username=username[:150],
-        address=client_address(request) if request is not None else None,
+        address=address or None,
         detail=detail[:300],
     )
     if obj is not None:

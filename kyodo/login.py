@@ -147,7 +147,8 @@ def unlock(*, username: str = "", address: str | None = "", by: User) -> AuditEv
     """Lift the restriction for a username and/or an address, as the administrator by."""
     if not username and not address:
         raise ValueError("unlock needs a username or an address")
-    # audit.record() takes the address from a request; here it is the one being unlocked.
+    # Not audit.record(): its username would default to the administrator's own, and an
+    # unlock of an address alone must not reset the administrator's failure count.
     return AuditEvent.objects.create(
         action=Action.UNLOCK,
         user=by,
