@@ -50,3 +50,21 @@ def clients(users: dict) -> dict:
         client.force_login(user)
         made[name] = client
     return made
+
+
+def page_urls(project_pk: int) -> dict[str, tuple[str, str]]:
+    """Each measured page: (who asks, path)."""
+    return {
+        "bare": ("anonymous", "/bench/bare/"),
+        "admin_changelist": ("admin", "/admin/projects/project/"),
+        "project_list": ("staff", "/projects/"),
+        "project_list_filtered": (
+            "staff",
+            "/projects/?fiscal_year=2025&implementation_form=jigyo_kyoryoku&status=completed",
+        ),
+        "project_page": ("staff", f"/projects/{project_pk}/"),
+        "review_queue": ("coordinator", "/review/"),
+        "stats": ("anonymous", "/stats/"),
+        "public": ("anonymous", "/public/"),
+        "public_search": ("anonymous", "/public/?q=%E6%B5%B7%E5%B2%B8"),
+    }

@@ -65,7 +65,7 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from bench import exports, http_load, pdf, seed  # noqa: E402
-from bench.pages import clients, timed  # noqa: E402
+from bench.pages import clients, page_urls, timed  # noqa: E402
 
 TARGETS = {
     "median_ms": 50,
@@ -74,24 +74,6 @@ TARGETS = {
     "export_seconds": 3,
     "worker_mb": 200,
 }
-
-
-def page_urls(project_pk: int) -> dict[str, tuple[str, str]]:
-    """Each measured page: (who asks, path)."""
-    return {
-        "bare": ("anonymous", "/bench/bare/"),
-        "admin_changelist": ("admin", "/admin/projects/project/"),
-        "project_list": ("staff", "/projects/"),
-        "project_list_filtered": (
-            "staff",
-            "/projects/?fiscal_year=2025&implementation_form=jigyo_kyoryoku&status=completed",
-        ),
-        "project_page": ("staff", f"/projects/{project_pk}/"),
-        "review_queue": ("coordinator", "/review/"),
-        "stats": ("anonymous", "/stats/"),
-        "public": ("anonymous", "/public/"),
-        "public_search": ("anonymous", "/public/?q=%E6%B5%B7%E5%B2%B8"),
-    }
 
 
 def session_cookie(user) -> str:

@@ -4,10 +4,8 @@ DEBUG stays off (as in production) so Django keeps no query log and templates ar
 """
 
 from kyodo.settings import *  # noqa: F403
-from kyodo.settings import TEMPLATES
 
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 ROOT_URLCONF = "bench.urls"
-TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "templates"]  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False}
