@@ -2,7 +2,8 @@
 
 1. Seeds its own database: SQLite under var/bench/, or the PostgreSQL database named by
    KYODO_BENCH_DATABASE_URL (its name must contain "bench": it is dropped and recreated).
-2. A small data set first (600 projects) for the queries per page, then the full one:
+2. A small data set first (1,000 projects) for the queries per page and the exports' memory,
+   then the full one:
    10 年度, 6,000 projects across the seven forms, 2,000 partners, 500 users, agreements
    with versions, evaluations. Queries per page must not change between the two.
 3. Through Django's test client: median and p95 of each page after a warm-up, with a bare
@@ -88,14 +89,14 @@ def main() -> None:
     results: dict = {"database": ENGINE, "targets": TARGETS}
 
     print(f"== seeding ({ENGINE})", flush=True)
-    first = seed.seed(projects=600, partners=200, users=50, tag="s")
+    first = seed.seed(projects=1000, partners=300, users=60, tag="s")
     users = {k: first[k] for k in ("staff", "coordinator", "admin")}
     urls = page_urls(first["project"].pk)
     made = clients(users)
     small = {name: timed(made[who], path, repeat=3) for name, (who, path) in urls.items()}
     results["exports_small"] = exports.measure(made["staff"], made["anonymous"])
     results["counts_small"] = seed.counts()
-    seed.seed(projects=5400, partners=1800, users=450)
+    seed.seed(projects=5000, partners=1700, users=440)
     results["counts"] = seed.counts()
     print(f"   {results['counts']}", flush=True)
 
@@ -150,7 +151,7 @@ def report(r: dict) -> None:
     bare, admin = r["http"]["bare"], r["http"]["admin_changelist"]
     print()
     print(
-        f"{'page':<24}{'median':>8}{'p95':>8}{'queries':>9}{'600→6000':>10}"
+        f"{'page':<24}{'median':>8}{'p95':>8}{'queries':>9}{'1k→6k':>10}"
         f"{'req/s':>8}{'http p95':>9}{'×bare':>7}{'×admin':>7}  targets"
     )
     for name, row in r["test_client"].items():
@@ -172,7 +173,7 @@ def report(r: dict) -> None:
             f"{h['p95_ms']:>9}{to_bare:>7}{to_admin:>7}  {' '.join(checks)}"
         )
     print()
-    print(f"{'export':<18}{'600: s':>8}{'KB peak':>9}{'6000: s':>9}{'KB peak':>9}{'size KB':>9}")
+    print(f"{'export':<18}{'1k: s':>8}{'KB peak':>9}{'6k: s':>9}{'KB peak':>9}{'size KB':>9}")
     for name, row in r["exports"].items():
         s = r["exports_small"][name]
         flat = row["peak_python_memory_kb"] <= 2 * max(s["peak_python_memory_kb"], 1)
