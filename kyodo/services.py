@@ -38,6 +38,20 @@ def save_with_version(
     instance.save()
 
 
+def claim_archive_change(instance: models.Model, *, archived: bool) -> bool:
+    """Bump the edit version if the record is still archived (or not) as the caller saw it.
+
+    An edit form opened before an archive or a restore then fails its version check instead
+    of saving the old state back, and of two racing archives only one goes through.
+    """
+    model = type(instance)
+    claimed = model._default_manager.filter(
+        pk=instance.pk, archived_at__isnull=not archived
+    ).update(version=F("version") + 1)
+    instance.refresh_from_db(fields=["version"])
+    return bool(claimed)
+
+
 def record_history_author(instance: models.Model, *, by, reason: str = "") -> None:
     """Tell django-simple-history who makes the next save and why."""
     instance._history_user = by

@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from partners.models import ActivityField, CityIssue, Interest, Partner
-from projects.admin import ReadOnlyAdmin
+from projects.admin import ArchivedFilter, ReadOnlyAdmin
 
 
 @admin.register(ActivityField)
@@ -15,7 +15,7 @@ class ActivityFieldAdmin(SimpleHistoryAdmin):
 @admin.register(Partner)
 class PartnerAdmin(ReadOnlyAdmin):
     list_display = ["name", "kind", "representative", "archived_at"]
-    list_filter = ["kind", "activity_fields"]
+    list_filter = [ArchivedFilter, "kind", "activity_fields"]
     search_fields = ["name", "name_kana"]
     filter_horizontal = ["activity_fields"]
     readonly_fields = ["archived_at", "version"]
@@ -24,7 +24,7 @@ class PartnerAdmin(ReadOnlyAdmin):
 @admin.register(CityIssue)
 class CityIssueAdmin(ReadOnlyAdmin):
     list_display = ["title", "department", "open_until", "closed_at", "archived_at"]
-    list_filter = ["department", "activity_fields"]
+    list_filter = [ArchivedFilter, "department", "activity_fields"]
     list_select_related = ["department"]
     search_fields = ["title"]
     readonly_fields = ["created_by", "closed_at", "archived_at", "version"]

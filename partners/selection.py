@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from kyodo import audit
+from kyodo.models import AuditEvent
 from kyodo.services import (
     DomainError,
     record_history_author,
@@ -254,6 +256,9 @@ def proposal_file_archive(*, stored: ProposalFile, by) -> None:
     stored.archived_at = timezone.now()
     record_history_author(stored, by=by, reason="一覧から外す")
     stored.save(update_fields=["archived_at"])
+    audit.record(
+        AuditEvent.Action.ARCHIVE, user=by, obj=stored, detail="提案書ファイルを一覧から外す"
+    )
 
 
 def _transition(selection: Selection, *, by, to: str, reason: str) -> Selection:

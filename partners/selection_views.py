@@ -9,8 +9,10 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kyodo import audit
 from kyodo.forms import save_or_explain
 from kyodo.history import history_entries
+from kyodo.models import AuditEvent
 from kyodo.pdf import render_pdf
 from kyodo.services import DomainError
 from partners import selection as services
@@ -274,7 +276,11 @@ def candidate_detail(request, pk: int, candidate_pk: int):
 @require_GET
 def proposal_file(request, pk: int, file_pk: int):
     selection = get_selection_for(request.user, pk, perm="partners.view_proposals")
-    stored = get_object_or_404(ProposalFile, pk=file_pk, candidate__selection=selection)
+    stored = get_object_or_404(
+        ProposalFile.objects.select_related("candidate__partner"),
+        pk=file_pk,
+        candidate__selection=selection,
+    )
     response = FileResponse(
         stored.file.open("rb"),
         content_type=stored.content_type,
@@ -285,6 +291,12 @@ def proposal_file(request, pk: int, file_pk: int):
         response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(stored.original_name)}"
     # Uploaded content never runs as part of this site.
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    audit.record(
+        AuditEvent.Action.DOWNLOAD_FILE,
+        request=request,
+        obj=stored,
+        detail=f"提案書ファイル（{stored.candidate.partner.name}）",
+    )
     return response
 
 
@@ -447,4 +459,7 @@ def record_pdf(request, pk: int):
     pdf = render_pdf("pdf/selection_record.html", services.record_context(selection))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="selection-{selection.project_id}.pdf"'
+    audit.record(
+        AuditEvent.Action.DOWNLOAD_FILE, request=request, obj=selection, detail="審査結果表PDF"
+    )
     return response

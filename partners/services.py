@@ -4,9 +4,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from kyodo.models import Department, User
+from kyodo import audit
+from kyodo.models import AuditEvent, Department, User
 from kyodo.notify import notify
-from kyodo.services import DomainError, record_history_author, save_with_version
+from kyodo.services import (
+    DomainError,
+    claim_archive_change,
+    record_history_author,
+    save_with_version,
+)
 from kyodo.text import search_index
 from partners.models import ActivityField, CityIssue, Interest, Partner
 
@@ -46,22 +52,25 @@ def partner_update(
 @transaction.atomic
 def partner_archive(*, partner: Partner, by) -> Partner:
     """Take a partner out of the directory lists; its records stay."""
-    if partner.is_archived:
+    if partner.is_archived or not claim_archive_change(partner, archived=False):
         raise DomainError("この団体はすでにアーカイブされています。")
     partner.archived_at = timezone.now()
     record_history_author(partner, by=by, reason="アーカイブ")
     partner.save(update_fields=["archived_at", "updated_at"])
+    # The archive page asks for no reason, so the line has none.
+    audit.record(AuditEvent.Action.ARCHIVE, user=by, obj=partner)
     return partner
 
 
 @transaction.atomic
 def partner_restore(*, partner: Partner, by) -> Partner:
     """Bring an archived partner back."""
-    if not partner.is_archived:
+    if not partner.is_archived or not claim_archive_change(partner, archived=True):
         raise DomainError("この団体はアーカイブされていません。")
     partner.archived_at = None
     record_history_author(partner, by=by, reason="アーカイブから戻す")
     partner.save(update_fields=["archived_at", "updated_at"])
+    audit.record(AuditEvent.Action.RESTORE, user=by, obj=partner)
     return partner
 
 

@@ -1,7 +1,11 @@
+from urllib.parse import urlencode
+
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from projects.models import Fund, Project, ProjectPartner
+from projects.models import AgreementVersion, Fund, Project, ProjectPartner
 
 
 @admin.register(Fund)
@@ -30,12 +34,56 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
         return False
 
 
+class ArchivedFilter(admin.SimpleListFilter):
+    """Archived records or those in use; who archived them is in the audit log."""
+
+    title = "アーカイブ"
+    parameter_name = "archived"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "アーカイブ済み"), ("no", "使用中")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(archived_at__isnull=self.value() == "no")
+        return queryset
+
+
+def audit_log_url(**filters) -> str:
+    """The audit log in the admin, narrowed to filters (e.g. object_type and object_id)."""
+    return f"{reverse('admin:kyodo_auditevent_changelist')}?{urlencode(filters)}"
+
+
 @admin.register(Project)
 class ProjectAdmin(ReadOnlyAdmin):
-    list_display = ["title", "fiscal_year", "department", "implementation_form", "status"]
-    list_filter = ["fiscal_year", "implementation_form", "status", "department"]
+    list_display = [
+        "title",
+        "fiscal_year",
+        "department",
+        "implementation_form",
+        "status",
+        "archived_at",
+    ]
+    list_filter = [ArchivedFilter, "fiscal_year", "implementation_form", "status", "department"]
     list_select_related = ["department"]
     search_fields = ["title"]
     raw_id_fields = ["origin"]
-    readonly_fields = ["version", "archived_at", "archive_reason", "created_by"]
+    readonly_fields = ["version", "archived_at", "archive_reason", "created_by", "audit_log"]
     inlines = [ProjectPartnerInline]
+
+    @admin.display(description="監査ログ")
+    def audit_log(self, obj: Project) -> str:
+        here = audit_log_url(object_type="projects.project", object_id=obj.pk)
+        links = [(here, "アーカイブ・元に戻す")]
+        versions = list(
+            AgreementVersion.objects.filter(agreement__project=obj).values_list("pk", flat=True)
+        )
+        if versions:
+            read = audit_log_url(
+                object_type="projects.agreementversion",
+                object_id__in=",".join(map(str, versions)),
+            )
+            links.append((read, "協定の閲覧"))
+        return format_html(
+            "この事業の記録: {}", format_html_join("、", '<a href="{}">{}</a>', links)
+        )

@@ -8,8 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kyodo import audit
 from kyodo.forms import save_or_explain
-from kyodo.models import User
+from kyodo.models import AuditEvent, User
 from kyodo.services import DomainError
 from projects import agreements
 from projects.agreement_forms import (
@@ -25,10 +26,23 @@ from projects.policy import spec_for
 
 
 def _version(project, number: int) -> AgreementVersion:
-    return get_object_or_404(
+    version = get_object_or_404(
         AgreementVersion.objects.select_related("agreement"),
         agreement__project=project,
         number=number,
+    )
+    version.agreement.project = project
+    return version
+
+
+def _log_read(request, version: AgreementVersion, what: str) -> None:
+    """Note in the audit log that the user read this version (the security policy asks)."""
+    draft = "" if version.is_agreed else "・案"
+    audit.record(
+        AuditEvent.Action.READ_AGREEMENT,
+        request=request,
+        obj=version,
+        detail=f"{what}（第{version.number}版{draft}）",
     )
 
 
@@ -48,6 +62,8 @@ def _confirmation_status(project, version: AgreementVersion | None) -> list[dict
 def agreement_detail(request, pk: int):
     project = get_project_for(request.user, pk)
     agreement = Agreement.objects.filter(project=project).first()
+    if agreement is not None:
+        agreement.project = project
     versions = list(agreement.versions.order_by("-number")) if agreement else []
     current = versions[0] if versions else None
     number = request.GET.get("v")
@@ -76,9 +92,12 @@ def agreement_detail(request, pk: int):
             key and current and (key == "city" or (current.is_draft and current.open_for_comments))
         ),
     }
-    if current is not None:
-        context.update(agreements.agreement_pdf_context(current, draft=True))
-    return render(request, "projects/agreement.html", context)
+    if current is None:
+        return render(request, "projects/agreement.html", context)
+    context.update(agreements.agreement_pdf_context(current, draft=True))
+    response = render(request, "projects/agreement.html", context)
+    _log_read(request, current, "協定の画面")
+    return response
 
 
 @login_required
@@ -212,10 +231,13 @@ def agreement_version_pdf(request, pk: int, number: int):
     if version.is_agreed and version.pdf:
         # Served as stored: what was agreed is what is printed. Small enough to read whole.
         with version.pdf.open("rb") as stored:
-            return _pdf_response(stored.read(), f"agreement-{project.pk}-v{number}.pdf")
-    return _pdf_response(
-        agreements.draft_pdf(version), f"agreement-{project.pk}-v{number}-draft.pdf"
-    )
+            response = _pdf_response(stored.read(), f"agreement-{project.pk}-v{number}.pdf")
+    else:
+        response = _pdf_response(
+            agreements.draft_pdf(version), f"agreement-{project.pk}-v{number}-draft.pdf"
+        )
+    _log_read(request, version, "協定書PDF")
+    return response
 
 
 @login_required
@@ -233,6 +255,7 @@ def agreement_pdf(request, pk: int):
 def agreement_compare(request, pk: int):
     project = get_project_for(request.user, pk)
     agreement = get_object_or_404(Agreement, project=project)
+    agreement.project = project
     versions = list(agreement.versions.order_by("number"))
     if len(versions) < 2:
         raise Http404
@@ -245,7 +268,7 @@ def agreement_compare(request, pk: int):
     new = next((v for v in versions if v.number == b), None)
     if old is None or new is None:
         raise Http404
-    return render(
+    response = render(
         request,
         "projects/agreement_compare.html",
         {
@@ -256,6 +279,8 @@ def agreement_compare(request, pk: int):
             "diff": agreements.version_diff(old, new),
         },
     )
+    _log_read(request, new, f"第{old.number}版と比べた協定")
+    return response
 
 
 @login_required

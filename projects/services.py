@@ -3,7 +3,15 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from kyodo.services import DomainError, record_history_author, save_record, save_with_version
+from kyodo import audit
+from kyodo.models import AuditEvent
+from kyodo.services import (
+    DomainError,
+    claim_archive_change,
+    record_history_author,
+    save_record,
+    save_with_version,
+)
 from kyodo.text import search_index
 from partners.models import Partner
 from projects.models import Comment, FormDetail, Project, ProjectPartner
@@ -73,26 +81,37 @@ def project_update(
 @transaction.atomic
 def project_archive(*, project: Project, by, reason: str) -> Project:
     """Take a project out of the lists without deleting anything."""
+    already = "この事業はすでにアーカイブされています。"
     if project.is_archived:
-        raise DomainError("この事業はすでにアーカイブされています。")
+        raise DomainError(already)
     if not reason.strip():
         raise DomainError("アーカイブする理由を書いてください。")
+    if not claim_archive_change(project, archived=False):
+        raise DomainError(already)
     project.archived_at = timezone.now()
     project.archive_reason = reason.strip()
     record_history_author(project, by=by, reason=f"アーカイブ: {reason.strip()}")
     project.save(update_fields=["archived_at", "archive_reason", "updated_at"])
+    audit.record(AuditEvent.Action.ARCHIVE, user=by, obj=project, detail=project.archive_reason)
     return project
 
 
 @transaction.atomic
 def project_restore(*, project: Project, by) -> Project:
     """Bring an archived project back into the lists."""
-    if not project.is_archived:
+    if not project.is_archived or not claim_archive_change(project, archived=True):
         raise DomainError("この事業はアーカイブされていません。")
+    reason = project.archive_reason
     project.archived_at = None
     project.archive_reason = ""
     record_history_author(project, by=by, reason="アーカイブから戻す")
     project.save(update_fields=["archived_at", "archive_reason", "updated_at"])
+    audit.record(
+        AuditEvent.Action.RESTORE,
+        user=by,
+        obj=project,
+        detail=f"アーカイブしていた理由: {reason}" if reason else "",
+    )
     return project
 
 

@@ -25,8 +25,9 @@ COLUMNS = [
 ]
 
 
-def project_record(project) -> dict:
-    """One row: plain values only (ISO dates, whole yen), organisations by name."""
+def project_record(project, partners: str) -> dict:
+    """One row: plain values only (ISO dates, whole yen), organisations by name (partners:
+    their names joined, from projects.exports.with_partner_names)."""
     return {
         "id": project.pk,
         "fiscal_year": project.fiscal_year,
@@ -35,7 +36,7 @@ def project_record(project) -> dict:
         "implementation_form": project.get_implementation_form_display(),
         "department": project.department.name,
         "bureau": project.department.bureau,
-        "partners": "、".join(link.partner.name for link in project.project_partners.all()),
+        "partners": partners,
         "purpose": project.purpose,
         "start_date": project.start_date.isoformat() if project.start_date else "",
         "end_date": project.end_date.isoformat() if project.end_date else "",

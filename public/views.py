@@ -9,12 +9,13 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from kyodo import fiscal
-from kyodo.models import Department
+from kyodo import audit, fiscal
+from kyodo.models import AuditEvent, Department
 from kyodo.pagination import paginate
 from kyodo.rules import is_city_staff
 from kyodo.text import normalize_for_search
 from partners.models import ActivityField
+from projects.exports import with_partner_names
 from projects.models import ImplementationForm, ProjectPartner
 from public import disclosure, stats
 from public.opendata import COLUMNS, project_record
@@ -170,11 +171,20 @@ def agreement_pdf(request, pk: int):
     if summary is None or not summary["pdf"]:
         raise Http404
     version = summary["version"]
-    return FileResponse(
+    response = FileResponse(
         version.pdf.open("rb"),
         content_type="application/pdf",
         filename=f"agreement-{project.pk}-v{version.number}.pdf",
     )
+    # Citizens read it without logging in: the log keeps the address they came from.
+    version.agreement.project = project
+    audit.record(
+        AuditEvent.Action.READ_AGREEMENT,
+        request=request,
+        obj=version,
+        detail=f"公開ページの協定書PDF（第{version.number}版）",
+    )
+    return response
 
 
 @require_GET
@@ -186,8 +196,8 @@ def open_data(request, fmt: str):
 
         def lines():
             yield "\ufeff" + writer.writerow([label for _key, label in COLUMNS])
-            for project in projects.iterator(chunk_size=500):
-                record = project_record(project)
+            for project, partners in with_partner_names(projects):
+                record = project_record(project, partners)
                 yield writer.writerow([record[key] for key, _label in COLUMNS])
 
         response = StreamingHttpResponse(
@@ -203,8 +213,9 @@ def open_data(request, fmt: str):
                 + json.dumps([{"key": k, "label": v} for k, v in COLUMNS], ensure_ascii=False)
                 + ', "projects": ['
             )
-            for n, project in enumerate(projects.iterator(chunk_size=500)):
-                yield ("," if n else "") + json.dumps(project_record(project), ensure_ascii=False)
+            for n, (project, partners) in enumerate(with_partner_names(projects)):
+                record = project_record(project, partners)
+                yield ("," if n else "") + json.dumps(record, ensure_ascii=False)
             yield "]}"
 
         return StreamingHttpResponse(
