@@ -36,6 +36,17 @@ guide: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/run.py
 
+## backup: back up the database and stored files to var/backups/<time>/ (TO=dir to choose)
+backup: $(STAMP)
+	$(PY) manage.py backup $(if $(TO),--to "$(TO)")
+
+## restore: restore a backup into an empty database: make restore FROM=var/backups/<time> [FORCE=1]
+restore: $(STAMP)
+	@test -n "$(FROM)" || { echo "使い方: make restore FROM=var/backups/<日時>（データを消してよいときだけ FORCE=1）"; exit 2; }
+	$(PY) manage.py restore "$(FROM)" $(if $(FORCE),--force)
+
+.PHONY: backup restore
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

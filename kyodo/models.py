@@ -1,6 +1,6 @@
 """People: departments (所管課) and users with one role each."""
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -25,6 +25,14 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class KyodoUserManager(UserManager):
+    """createsuperuser makes an administrator (a superuser has no 所管課 to belong to)."""
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", "admin")
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -56,6 +64,8 @@ class User(AbstractUser):
         help_text="パートナーの利用者だけが設定します。",
     )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects = KyodoUserManager()
 
     class Meta:
         verbose_name = "利用者"

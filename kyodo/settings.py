@@ -4,6 +4,8 @@ import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from whitenoise.compress import Compressor
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -189,6 +191,9 @@ STORAGES = {
 # Outside production, serve straight from static/ without collectstatic.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
+# The PDF font (static/fonts/, 7.8 MB) is read from disk by WeasyPrint, never sent to a
+# browser: compressing it with brotli cost collectstatic over a minute for nothing.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "ttf"]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -236,6 +241,18 @@ KYODO_SURVEY_MAX_ANSWERS = env_int("KYODO_SURVEY_MAX_ANSWERS", 20)
 KYODO_SURVEY_WINDOW_SECONDS = env_int("KYODO_SURVEY_WINDOW_SECONDS", 60 * 60)
 # Largest file a user may attach (proposals and the like), in bytes.
 KYODO_UPLOAD_MAX_BYTES = env_int("KYODO_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# Where `manage.py backup` writes when no --to is given (default: KYODO_VAR_DIR/backups).
+KYODO_BACKUP_DIR = env_str("KYODO_BACKUP_DIR")
+# A cache shared by every application server (redis://host:6379/1), for the questionnaire's
+# flood limit; without it each gunicorn worker counts on its own (docs/deploy.md).
+KYODO_CACHE_URL = env_str("KYODO_CACHE_URL")
+if KYODO_CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": KYODO_CACHE_URL,
+        }
+    }
 # An Excel list of past projects may hold at most this many rows (docs/import.md).
 KYODO_IMPORT_MAX_ROWS = env_int("KYODO_IMPORT_MAX_ROWS", 2000)
 # Log-in is refused for a username, or an address, that failed this many times within the
