@@ -2,7 +2,9 @@
 
 - Text: zero-width characters are removed; control characters are refused with a message.
 - Numbers in yen accept full-width digits, separators and 円 (１２，０００円 → 12000).
-- Dates accept 和暦 and 西暦 in full or half width (令和7年4月1日, R7.4.1, 2025/4/1).
+- Dates accept 和暦 and 西暦 in full or half width (令和7年4月1日, R7.4.1, 2025/4/1), from
+  昭和元年 on: an earlier day could not be shown in 和暦.
+- Choices of several records refuse ids no integer column can hold.
 - Edit forms carry the record's version so that a stale save is refused, not lost.
 """
 
@@ -90,18 +92,24 @@ class NumberField(forms.IntegerField):
         return super().to_python(value)
 
 
+# 和暦 is written from 昭和 on; an earlier day could be saved but not shown.
+FIRST_WAREKI_DAY = fiscal.ERAS[0].start
+
+
 class WarekiDateWidget(forms.TextInput):
     def __init__(self, attrs=None):
         super().__init__({"placeholder": "例: 令和7年4月1日 / R7.4.1 / 2025/4/1", **(attrs or {})})
 
     def format_value(self, value):
         if isinstance(value, date):
+            if value < FIRST_WAREKI_DAY:
+                return f"{value.year}/{value.month}/{value.day}"  # no 和暦 to write it in
             return fiscal.wareki_date(value)
         return super().format_value(value)
 
 
 class WarekiDateField(forms.DateField):
-    """A date typed as 和暦 or 西暦, full or half width."""
+    """A date typed as 和暦 or 西暦, full or half width, from 昭和元年 on."""
 
     widget = WarekiDateWidget
 
@@ -115,9 +123,51 @@ class WarekiDateField(forms.DateField):
         except ValueError as exc:
             raise ValidationError(str(exc), code="invalid") from exc
 
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and value < FIRST_WAREKI_DAY:
+            first = FIRST_WAREKI_DAY
+            raise ValidationError(
+                f"{first.year}年{first.month}月{first.day}日（昭和元年）より前の日付は"
+                "入力できません。",
+                code="invalid",
+            )
+
+
+# What a 64-bit integer column can hold; SQLite raises OverflowError beyond it.
+_ID_RANGE = range(-(2**63), 2**63)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several records by id; an id beyond any integer column is refused as not offered.
+
+    Django keeps such ids from `pk=` lookups but not from the `pk__in=` this field makes,
+    which on SQLite ends in OverflowError: a server error for a forged form.
+    """
+
+    def _check_values(self, value):
+        key = self.to_field_name or "pk"
+        meta = self.queryset.model._meta
+        column = meta.pk if key == "pk" else meta.get_field(key)
+        if isinstance(column, models.IntegerField):
+            for item in value:
+                try:
+                    number = int(str(item))
+                except ValueError:
+                    continue  # not a number: Django refuses it as invalid_pk_value
+                if number not in _ID_RANGE:
+                    raise ValidationError(
+                        self.error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": item},
+                    )
+        return super()._check_values(value)
+
 
 def kyodo_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
     """Map model fields to kyodo's form fields (used as Meta.formfield_callback)."""
+    if isinstance(db_field, models.ManyToManyField):
+        return db_field.formfield(form_class=ModelMultipleChoiceField, **kwargs)
     if isinstance(db_field, models.DateField) and not isinstance(db_field, models.DateTimeField):
         return db_field.formfield(form_class=WarekiDateField, **kwargs)
     if isinstance(db_field, MoneyField):

@@ -56,7 +56,8 @@ def record_history_author(instance: models.Model, *, by, reason: str = "") -> No
     """Tell django-simple-history who makes the next save and why."""
     instance._history_user = by
     if reason:
-        instance._change_reason = reason
+        # simple-history keeps the reason in 100 characters (PostgreSQL refuses more).
+        instance._change_reason = reason if len(reason) <= 100 else reason[:99] + "…"
 
 
 def save_record(

@@ -66,7 +66,7 @@ class CriterionRowForm(forms.Form):
 
 
 CriterionFormSet = forms.formset_factory(
-    CriterionRowForm, extra=2, can_delete=True, max_num=30, validate_max=True
+    CriterionRowForm, extra=2, can_delete=True, max_num=30, absolute_max=30, validate_max=True
 )
 
 

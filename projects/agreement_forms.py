@@ -101,7 +101,10 @@ class MilestoneRowForm(forms.Form):
 
 
 def _formset(form_class, extra: int):
-    return forms.formset_factory(form_class, extra=extra, can_delete=True, max_num=100)
+    # absolute_max: a forged TOTAL_FORMS must not make Django build a thousand rows.
+    return forms.formset_factory(
+        form_class, extra=extra, can_delete=True, max_num=100, absolute_max=100, validate_max=True
+    )
 
 
 RoleFormSet = _formset(RoleRowForm, 3)
@@ -156,4 +159,6 @@ class FollowUpRowForm(forms.Form):
         self.fields["owner"].queryset = owners
 
 
-FollowUpFormSet = forms.formset_factory(FollowUpRowForm, extra=3, max_num=30)
+FollowUpFormSet = forms.formset_factory(
+    FollowUpRowForm, extra=3, max_num=30, absolute_max=30, validate_max=True
+)

@@ -20,6 +20,7 @@ from projects.agreement_forms import (
     rows,
     table_formsets,
 )
+from projects.forms import CommentForm
 from projects.models import Agreement, AgreementVersion, Consultation, FollowUp
 from projects.permissions import get_project_for
 from projects.policy import spec_for
@@ -359,9 +360,13 @@ def agreement_comments_toggle(request, pk: int, number: int):
 def agreement_comment(request, pk: int, number: int):
     project = get_project_for(request.user, pk, perm="projects.confirm_agreement")
     version = _version(project, number)
+    form = CommentForm(request.POST)
+    form.is_valid()  # shared_with_partner is not asked: agreement comments are shared
     try:
+        if "body" in form.errors:
+            raise DomainError(" ".join(form.errors["body"]))
         agreements.agreement_comment(
-            version=version, by=request.user, body=request.POST.get("body", "")
+            version=version, by=request.user, body=form.cleaned_data["body"]
         )
     except DomainError as exc:
         messages.error(request, str(exc))

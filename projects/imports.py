@@ -28,6 +28,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from kyodo import fiscal
+from kyodo.forms import FIRST_WAREKI_DAY
 from kyodo.models import Department
 from kyodo.services import DomainError
 from kyodo.text import has_control_chars, normalize_for_search, strip_invisible
@@ -518,17 +519,20 @@ def _date(value: object, label: str, problems: list[str]) -> date | None:
     if value is None or _text(value) == "":
         return None
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
+        value = value.date()
     if isinstance(value, int | float):
         problems.append(f"{label}: 日付を読み取れません。例: 令和6年4月1日、R6.4.1、2024/4/1")
         return None
-    try:
-        return fiscal.parse_date(str(value))
-    except ValueError as exc:
-        problems.append(f"{label}: {exc}")
+    if not isinstance(value, date):
+        try:
+            value = fiscal.parse_date(str(value))
+        except ValueError as exc:
+            problems.append(f"{label}: {exc}")
+            return None
+    if value < FIRST_WAREKI_DAY:
+        problems.append(f"{label}: 昭和元年（1926年12月25日）より前の日付は取り込めません。")
         return None
+    return value
 
 
 def _partner_names(text: str, problems: list[str]) -> list[PartnerName]:
