@@ -116,3 +116,13 @@ def test_it_keeps_the_demo_partner_users_apart(seeded):
 def test_it_gives_seeded_records_a_search_index(seeded):
     assert not Project.objects.filter(search_index="").exists()
     assert not Partner.objects.filter(search_index="").exists()
+
+
+def test_it_leaves_an_audit_trail_for_the_admin_to_find(seeded):
+    from kyodo.models import AuditEvent
+
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"read_agreement", "archive", "login_failed"} <= actions
+    reads = AuditEvent.objects.filter(action="read_agreement")
+    assert reads.filter(user__username="partner").exists()
+    assert all(event.object_label and event.address for event in reads)

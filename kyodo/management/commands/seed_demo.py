@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from evaluations import services as evaluation_services
 from evaluations.models import ITEM_KEYS, ClosingDecision, ProcessEvaluation, ResultEvaluation
-from kyodo import fiscal
-from kyodo.models import Department, User
+from kyodo import audit, fiscal
+from kyodo.models import AuditEvent, Department, User
 from partners import selection as selection_services
 from partners import services as partner_services
 from partners.models import ActivityField, Candidate, Partner, Reviewer, Selection
@@ -23,6 +23,7 @@ from partners.services import partner_create
 from projects import agreements
 from projects import services as project_services
 from projects.models import (
+    AgreementVersion,
     Disclosure,
     Eligibility,
     Fund,
@@ -315,6 +316,7 @@ class Command(BaseCommand):
             partners = self._partners()
             users = self._users(departments, partners)
             created = self._projects(departments, partners, users)
+            self._audit_trail(users)
         self.stdout.write(self.style.SUCCESS(f"デモデータ: 協働事業を{created}件追加しました。"))
         self.stdout.write("ログインできるデモ用の利用者（パスワードはすべて kyodo-demo）:")
         for username, role, dept, partner_index, *_ in USERS:
@@ -322,6 +324,27 @@ class Command(BaseCommand):
             where = "" if where == role.label else f"・{where}"
             self.stdout.write(f"  {username:<12} {role.label}{where}")
         self.stdout.write("http://127.0.0.1:8000/ を開いてログインしてください。")
+
+    def _audit_trail(self, users) -> None:
+        """A few lines of the audit log as the admin would find them: who opened agreed
+        agreements, and a mistyped password (the archive above is logged by its service)."""
+        agreed = AgreementVersion.objects.filter(agreed_at__isnull=False).select_related(
+            "agreement__project"
+        )
+        for version in agreed.order_by("pk")[:3]:
+            label = f"協定書PDF（第{version.number}版）"
+            for who, address in (
+                (users["staff"], "192.0.2.10"),
+                (users["partner"], "198.51.100.7"),
+            ):
+                audit.record(
+                    AuditEvent.Action.READ_AGREEMENT,
+                    user=who,
+                    address=address,
+                    obj=version,
+                    detail=label,
+                )
+        audit.record(AuditEvent.Action.LOGIN_FAILED, user=users["staff2"], address="192.0.2.11")
 
     def _departments(self) -> dict[str, Department]:
         result = {}
