@@ -539,8 +539,8 @@ def test_it_lists_issues_in_a_bounded_number_of_queries(
     _many_partners(5)
     few = _count_queries(client, path)
 
-    _many_partners(195)
-    for n in range(30):
+    _many_partners(45)
+    for n in range(12):
         issue = make_issue(staff, title=f"課題{n}", fields=["環境の保全", "まちづくり"])
         services.interest_record(issue=issue, partner=partner2_user.partner, by=partner2_user)
     with django_assert_max_num_queries(14):
@@ -561,12 +561,12 @@ def test_it_matches_in_a_bounded_number_of_queries(
     _many_partners(5)
     few = _count_queries(client, path)
 
-    _many_partners(195)
-    for n in range(20):
+    _many_partners(45)
+    for n in range(8):
         make_issue(issue.created_by, title=f"海岸清掃{n}", fields=["環境の保全"])
     with django_assert_max_num_queries(16):
         many = _count_queries(client, path)
 
     assert many == few
-    assert len(partners_for_issue(issue)) > 200
-    assert len(open_issues_for_partner(partner_user.partner)) == 21
+    assert len(partners_for_issue(issue)) > 50
+    assert len(open_issues_for_partner(partner_user.partner)) == 9
