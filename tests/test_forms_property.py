@@ -33,7 +33,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.test import override_settings
 from django.urls import Resolver404, resolve, reverse
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -43,7 +42,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from kyodo import fiscal
 from projects.imports import COLUMNS
-from tests.test_url_permissions import MATRIX, _build_world, _request
+from tests import test_url_permissions as matrix
+from tests.test_url_permissions import MATRIX, _request
 
 # --- reading forms out of a page -------------------------------------------------------
 
@@ -179,33 +179,12 @@ def forms_in(html: str, page_path: str) -> list[Form]:
 # --- the world, and the pages as each persona sees them ----------------------------------
 
 
-@pytest.fixture(scope="module")
-def _media(tmp_path_factory):
-    return tmp_path_factory.mktemp("forms-media")
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, _media):
-    settings.MEDIA_ROOT = _media
-
-
-@pytest.fixture(scope="module")
-def _world_once(django_db_setup, django_db_blocker, _media):
-    # Built once per module in a transaction that is rolled back at the end, as in
-    # test_url_permissions; each test runs in a savepoint within it, each example in another.
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=_media):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield _build_world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
-
-@pytest.fixture
-def world(_world_once, db):
-    return _world_once
+# The world of the role matrix, built once per module in a transaction rolled back at the
+# end (tests/test_url_permissions.py); each example runs in a savepoint within it.
+_media = matrix._media
+_media_root = matrix._media_root
+_world_once = matrix._world_once
+world = matrix.world
 
 
 @pytest.fixture(scope="module")
