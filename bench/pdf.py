@@ -12,7 +12,8 @@ from django.test import Client
 
 from kyodo.models import Department, User
 from partners.models import Partner
-from projects import agreements, services
+from projects.services import agreements
+from projects.services import project as services
 
 LONG = "事業の途中で状況が変わったときは、協議の場で話し合い、書面で合意する。" * 6
 

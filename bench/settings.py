@@ -3,7 +3,7 @@
 DEBUG stays off (as in production) so Django keeps no query log and templates are cached.
 """
 
-from kyodo.settings import *  # noqa: F403
+from config.settings import *  # noqa: F403
 
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]

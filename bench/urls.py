@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.template import engines
 from django.urls import path
 
-from kyodo.urls import urlpatterns as kyodo_urlpatterns
+from config.urls import urlpatterns as kyodo_urlpatterns
 
 BARE = engines["django"].from_string(
     '<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>{{ title }}</title>'

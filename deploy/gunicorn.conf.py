@@ -1,4 +1,4 @@
-"""gunicorn settings for kyodo (docs/deploy.md): gunicorn -c deploy/gunicorn.conf.py kyodo.wsgi
+"""gunicorn settings for kyodo (docs/deploy.md): gunicorn -c deploy/gunicorn.conf.py config.wsgi
 
 GUNICORN_BIND and GUNICORN_WORKERS in /etc/kyodo/kyodo.env change the two things that differ
 between machines; the rest holds for every server.

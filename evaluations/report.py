@@ -10,6 +10,7 @@ from io import BytesIO
 from django.db.models import Count, Q
 
 from evaluations.models import ITEMS, ProcessEvaluation, Rating
+from kyodo.fiscal import nendo_label
 from projects.models import ImplementationForm
 
 LEVELS = [r.value for r in Rating]  # 4, 3, 2, 1
@@ -147,8 +148,6 @@ def chart_rows(rows: list[ItemRow], *, width: int = 520) -> list[dict]:
 def report_xlsx(report: Report) -> bytes:
     """The two tables of the report as a workbook."""
     from openpyxl import Workbook
-
-    from kyodo.fiscal import nendo_label
 
     book = Workbook()
     sheet = book.active

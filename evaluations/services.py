@@ -18,6 +18,8 @@ from evaluations.models import (
 )
 from kyodo.services import DomainError, record_history_author, save_record
 from projects.models import ImplementationForm, Project, Status
+from projects.policy import spec_for
+from projects.services.project import project_add_partner, project_create
 
 OPEN_STATUSES = (Status.ACTIVE, Status.EVALUATING)
 RATING_FIELDS = [f"{key}_{part}" for key in ITEM_KEYS for part in ("rating", "comment")]
@@ -128,8 +130,6 @@ def survey_answer(*, survey: BeneficiarySurvey, satisfaction: int, comment: str)
 
 
 def _next_year_project(project: Project, decision: ClosingDecision, *, by) -> Project:
-    from projects.services import project_add_partner, project_create
-
     form = decision.next_form or project.implementation_form
 
     def shifted(day: date | None) -> date | None:
@@ -158,8 +158,6 @@ def _next_year_project(project: Project, decision: ClosingDecision, *, by) -> Pr
         },
         detail_data={},
     )
-    from projects.policy import spec_for
-
     role = spec_for(form).partner_role
     for link in project.project_partners.select_related("partner"):
         if not link.partner.is_archived:

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -25,12 +25,14 @@ from evaluations.models import (
     BeneficiarySurvey,
     ClosingDecision,
     ProcessEvaluation,
+    Rating,
     ResultEvaluation,
 )
 from evaluations.permissions import get_evaluated_project_for, readable
 from evaluations.report import LEVELS, ROW_HEIGHT, chart_rows, report_xlsx, year_report
 from kyodo import fiscal
 from kyodo.audit import client_address
+from kyodo.downloads import xlsx_response
 from kyodo.forms import save_or_explain
 from kyodo.rules import is_partner_user
 from kyodo.services import DomainError
@@ -342,12 +344,7 @@ def report_export(request):
     if not request.user.has_perm("evaluations.view_report"):
         raise PermissionDenied
     year = _year(request)
-    response = HttpResponse(
-        report_xlsx(year_report(year)),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="process-evaluations-{year}.xlsx"'
-    return response
+    return xlsx_response(f"process-evaluations-{year}.xlsx", report_xlsx(year_report(year)))
 
 
 def _year(request) -> int:
@@ -359,6 +356,4 @@ def _year(request) -> int:
 
 
 def _level_labels():
-    from evaluations.models import Rating
-
     return [(level, Rating(level).label) for level in LEVELS]

@@ -2,11 +2,11 @@
 
 from django.db import models
 
+from kyodo.formfields import YenField
+
 
 class MoneyField(models.PositiveBigIntegerField):
     """An amount in whole yen; its form field accepts １２，０００円 and the like."""
 
     def formfield(self, **kwargs):
-        from kyodo.forms import YenField
-
         return super().formfield(**{"form_class": YenField, **kwargs})

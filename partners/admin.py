@@ -1,8 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from kyodo.admin_helpers import ArchivedFilter, ReadOnlyAdmin
 from partners.models import ActivityField, CityIssue, Interest, Partner
-from projects.admin import ArchivedFilter, ReadOnlyAdmin
 
 
 @admin.register(ActivityField)

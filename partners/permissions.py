@@ -1,8 +1,7 @@
-"""Who may see and change a partner's profile."""
+"""Who may see and change a partner's profile and the city's issues for matching."""
 
 import rules
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from kyodo.rules import (
@@ -12,7 +11,7 @@ from kyodo.rules import (
     is_department_staff,
     is_partner_user,
 )
-from partners.models import Partner
+from partners.models import CityIssue, Partner
 
 
 @rules.predicate
@@ -45,91 +44,6 @@ def get_partner_for(user, pk: int, *, perm: str = "partners.view_partner") -> Pa
     if perm != "partners.view_partner" and not user.has_perm(perm, partner):
         raise PermissionDenied
     return partner
-
-
-# Partner selection (第2-2). Proposals and scores are the city's working papers: the owning
-# department, 市民自治推進課 and the panel's members see them; other staff know only that a
-# selection exists; partners (candidates included) see none of it.
-
-
-def _project(selection):
-    return selection.project
-
-
-@rules.predicate
-def is_selection_owner(user, selection) -> bool:
-    from projects.permissions import is_owning_department
-
-    return is_owning_department(user, _project(selection))
-
-
-@rules.predicate
-def is_panel_member(user, selection) -> bool:
-    if not user.is_authenticated:
-        return False
-    return any(r.user_id == user.pk for r in selection.reviewers.all())
-
-
-@rules.predicate
-def project_is_open_for_steps(user, selection) -> bool:
-    return user.has_perm("projects.change_steps", _project(selection))
-
-
-rules.add_perm("partners.view_selection", is_city_staff)
-rules.add_perm(
-    "partners.view_proposals", is_selection_owner | is_coordinator | is_admin | is_panel_member
-)
-rules.add_perm(
-    "partners.manage_selection", (is_selection_owner | is_admin) & project_is_open_for_steps
-)
-
-
-@rules.predicate
-def is_own_seat(user, reviewer) -> bool:
-    return user.is_authenticated and reviewer.user_id == user.pk
-
-
-@rules.predicate
-def is_external_seat_managed_by(user, reviewer) -> bool:
-    # An outside member has no log-in: the department types their sheet in for them.
-    return reviewer.user_id is None and user.has_perm(
-        "partners.manage_selection", reviewer.selection
-    )
-
-
-rules.add_perm("partners.score_sheet", is_own_seat | is_external_seat_managed_by)
-
-
-def sees_all_scores(user, selection) -> bool:
-    """Everyone allowed to read proposals, except a panel member whose own sheet is pending."""
-    if not user.has_perm("partners.view_proposals", selection):
-        return False
-    own = next((r for r in selection.reviewers.all() if r.user_id == user.pk), None)
-    return own is None or own.has_submitted
-
-
-def get_selection_for(user, pk: int, *, perm: str = "partners.view_selection"):
-    """The selection of project pk: 404 if user must not know it, 403 if they may not do perm."""
-    from partners.models import Selection
-    from projects.permissions import get_project_for
-
-    project = get_project_for(user, pk)
-    if not user.has_perm("partners.view_selection"):
-        raise Http404
-    selection = get_object_or_404(
-        Selection.objects.select_related(
-            "project__department", "chosen_partner", "decided_by"
-        ).prefetch_related("reviewers__user"),
-        project=project,
-    )
-    selection.project = project
-    if perm == "partners.view_selection":
-        return selection
-    if not user.has_perm("partners.view_proposals", selection):
-        raise Http404
-    if perm != "partners.view_proposals" and not user.has_perm(perm, selection):
-        raise PermissionDenied
-    return selection
 
 
 # Matching (第3-1(3)): issues departments post for partners. City staff see every issue, the
@@ -172,8 +86,6 @@ rules.add_perm("partners.express_interest", is_partner_user & is_issue_open)
 
 def get_issue_for(user, pk: int, *, perm: str = "partners.view_cityissue"):
     """Fetch a city issue for user: 404 if they must not know it, 403 if they may not do perm."""
-    from partners.models import CityIssue
-
     issue = get_object_or_404(
         CityIssue.objects.visible_to(user)
         .select_related("department", "created_by")

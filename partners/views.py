@@ -19,7 +19,7 @@ from partners.forms import CityIssueForm, InterestForm, IssueFilter, PartnerFilt
 from partners.matching import open_issues_for_partner, partners_for_issue, rank_issues
 from partners.models import CityIssue, Interest, Partner
 from partners.permissions import get_issue_for, get_partner_for
-from projects.models import Project
+from partners.sections import partner_sections
 
 
 @login_required
@@ -38,15 +38,9 @@ def partner_list(request):
 @require_GET
 def partner_detail(request, pk: int):
     partner = get_partner_for(request.user, pk)
-    projects = (
-        Project.objects.visible_to(request.user)
-        .filter(project_partners__partner=partner)
-        .for_list()
-        .order_by("-fiscal_year", "title")
-    )
     context = {
         "partner": partner,
-        "projects": projects,
+        "sections": partner_sections(request, partner),
         "members": partner.users.filter(is_active=True).order_by("username"),
         "history": history_entries(partner.history.all()),
         # Only city staff and the partner itself reach this page (get_partner_for).

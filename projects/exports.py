@@ -4,7 +4,6 @@ Both are written chunk by chunk, so memory stays flat however many projects are 
 (bench/: 600 and 6,000 rows).
 """
 
-import csv
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -15,6 +14,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from kyodo import fiscal
+from kyodo.downloads import csv_lines, safe_cell
 from projects.models import Project, ProjectPartner
 
 COLUMNS = [
@@ -74,27 +74,9 @@ def project_rows(projects: Iterable[tuple[Project, str]]) -> Iterator[list]:
         ]
 
 
-def _safe_cell(value):
-    # Keep spreadsheet programs from running text that looks like a formula.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-class _Line:
-    """csv.writer target that hands back each line instead of keeping it."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def projects_csv(queryset) -> Iterator[bytes]:
     """The CSV as a stream of encoded lines (UTF-8 with a BOM, for Excel)."""
-    writer = csv.writer(_Line(), lineterminator="\r\n")
-    yield ("\ufeff" + writer.writerow(COLUMNS)).encode("utf-8")
-    for row in project_rows(with_partner_names(queryset)):
-        line = writer.writerow(["" if v is None else _safe_cell(v) for v in row])
-        yield line.encode("utf-8")
+    return csv_lines(COLUMNS, project_rows(with_partner_names(queryset)))
 
 
 def projects_xlsx(queryset):
@@ -108,7 +90,7 @@ def projects_xlsx(queryset):
         header.append(cell)
     sheet.append(header)
     for row in project_rows(with_partner_names(queryset)):
-        sheet.append([_safe_cell(v) for v in row])
+        sheet.append([safe_cell(v) for v in row])
     output = tempfile.TemporaryFile()
     workbook.save(output)
     output.seek(0)

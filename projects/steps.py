@@ -4,12 +4,15 @@ Each step has a check that lists what is still missing; the form policy says whe
 project's 実施形態 requires it. Screens (the step bar, the transitions' guards) ask here.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
-from projects.models import Eligibility, Project
+from projects.models import AgreementVersion, Eligibility, FormDetail, Project
 from projects.policy import Need, Step, spec_for
+from projects.services.project import project_detail
 
 PLAN_FIELDS = ("title", "purpose", "content", "beneficiaries", "expected_effect")
 PLAN_DATES = ("start_date", "end_date")
@@ -78,7 +81,6 @@ class StepState:
     need: Need
     missing: list[str] = field(default_factory=list)
     url: str | None = None
-    # False while the step's own screens are still to be built (評価 comes with later work).
 
     @property
     def done(self) -> bool:
@@ -124,24 +126,16 @@ def _eligibility_missing(project: Project) -> list[str]:
     return []
 
 
-def _selection_missing(project: Project) -> list[str]:
-    from partners.models import Selection
-
-    try:
-        selection = project.selection
-    except Selection.DoesNotExist:
-        return ["選定の記録"]
-    return selection.missing()
-
-
 def _agreement_missing(project: Project) -> list[str]:
-    from projects.models import AgreementVersion
-
     if AgreementVersion.objects.filter(
         agreement__project=project, agreed_at__isnull=False
     ).exists():
         return []
     return ["全当事者が確認した協定（合意済）"]
+
+
+def _implementation_missing(project: Project) -> list[str]:
+    return [] if project.consultations.exists() else ["協議の記録（1回以上）"]
 
 
 def _disclosure_missing(project: Project) -> list[str]:
@@ -152,36 +146,50 @@ def _disclosure_missing(project: Project) -> list[str]:
     return []
 
 
-def step_states(project: Project, detail=None) -> list[StepState]:
+StepCheck = Callable[[Project], list[str]]
+
+
+@dataclass(frozen=True)
+class _Registered:
+    check: StepCheck
+    url_name: str
+
+
+# Each step's check and page. projects registers the steps it keeps itself; the selection
+# and evaluations apps register theirs in AppConfig.ready(), so this module imports neither.
+_REGISTRY: dict[Step, _Registered] = {}
+
+
+def register_step(step: Step, *, check: StepCheck, url_name: str) -> None:
+    """Say how to tell what a step still lacks and where its page is (one app per step)."""
+    if step in _REGISTRY and _REGISTRY[step].check is not check:
+        raise ImproperlyConfigured(f"The step {step} is registered twice.")
+    _REGISTRY[step] = _Registered(check, url_name)
+
+
+register_step(Step.ELIGIBILITY, check=_eligibility_missing, url_name="projects:eligibility")
+register_step(Step.AGREEMENT, check=_agreement_missing, url_name="projects:agreement")
+register_step(Step.IMPLEMENTATION, check=_implementation_missing, url_name="projects:consultations")
+register_step(Step.DISCLOSURE, check=_disclosure_missing, url_name="projects:disclosure")
+
+
+def step_states(project: Project, detail: FormDetail | None = None) -> list[StepState]:
     """Every step of the guideline for this project, in order, with what is missing."""
     spec = spec_for(project.implementation_form)
-    pk = project.pk
     states = []
     for step in Step:
         state = StepState(step=step, need=spec.steps[step])
         if step == Step.PLAN:
+            # The plan's check needs the detail record, which the caller usually holds.
             state.missing = _plan_missing(project, detail)
-            state.url = reverse("projects:edit", args=[pk])
-        elif step == Step.ELIGIBILITY:
-            state.missing = _eligibility_missing(project)
-            state.url = reverse("projects:eligibility", args=[pk])
-        elif step == Step.SELECTION:
-            state.missing = _selection_missing(project)
-            state.url = reverse("selection:overview", args=[pk])
-        elif step == Step.DISCLOSURE:
-            state.missing = _disclosure_missing(project)
-            state.url = reverse("projects:disclosure", args=[pk])
-        elif step == Step.AGREEMENT:
-            state.missing = _agreement_missing(project)
-            state.url = reverse("projects:agreement", args=[pk])
-        elif step == Step.IMPLEMENTATION:
-            state.missing = [] if project.consultations.exists() else ["協議の記録（1回以上）"]
-            state.url = reverse("projects:consultations", args=[pk])
-        elif step == Step.EVALUATION:
-            from evaluations.services import evaluation_missing
-
-            state.missing = evaluation_missing(project)
-            state.url = reverse("evaluations:overview", args=[pk])
+            state.url = reverse("projects:edit", args=[project.pk])
+        else:
+            try:
+                registered = _REGISTRY[step]
+            except KeyError:
+                raise ImproperlyConfigured(f"No app registered the step {step}.") from None
+            state.missing = registered.check(project)
+            state.url = reverse(registered.url_name, args=[project.pk])
         states.append(state)
     return states
 
@@ -193,7 +201,5 @@ def blocking(states: list[StepState], steps: tuple[Step, ...]) -> list[StepState
 
 def step_context(project: Project, step: Step) -> dict:
     """What a step's pages show around their content: the step bar and this step's state."""
-    from projects.services import project_detail
-
     steps = step_states(project, project_detail(project))
     return {"project": project, "steps": steps, "step": next(s for s in steps if s.step == step)}

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from projects import agreement_views as av
-from projects import import_views, views
+from projects.views import agreements as av
+from projects.views import imports as import_views
+from projects.views import project as views
 
 app_name = "projects"
 

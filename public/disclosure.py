@@ -7,10 +7,10 @@ representatives or contacts, no reviewers, no free-text comments of evaluations.
 from django.db.models import Prefetch
 
 from evaluations.models import ITEMS, ClosingDecision, ProcessEvaluation, ResultEvaluation
-from partners.models import Selection
-from partners.scoring import ranking
-from projects.agreements import latest_agreed
 from projects.models import Agreement, Disclosure, Project, ProjectPartner
+from projects.services.agreements import latest_agreed
+from selection.models import Selection
+from selection.scoring import ranking
 
 DISCLOSED = (Disclosure.PUBLIC, Disclosure.PARTIAL)
 

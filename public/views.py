@@ -1,92 +1,23 @@
 """Pages anyone may open without logging in: 協働の実績 and the disclosed projects."""
 
-import csv
 import json
 
 from django import forms
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from kyodo import audit, fiscal
-from kyodo.models import AuditEvent, Department
+from kyodo.downloads import csv_response
+from kyodo.models import AuditEvent
 from kyodo.pagination import paginate
-from kyodo.rules import is_city_staff
 from kyodo.text import normalize_for_search
 from partners.models import ActivityField
 from projects.exports import with_partner_names
 from projects.models import ImplementationForm, ProjectPartner
-from public import disclosure, stats
+from public import disclosure
 from public.opendata import COLUMNS, project_record
-
-
-class StatsFilter(forms.Form):
-    department = forms.ModelChoiceField(
-        label="所管課", queryset=Department.objects.all(), required=False, empty_label="すべて"
-    )
-    bureau = forms.ChoiceField(label="部局", required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bureaus = Department.objects.exclude(bureau="").values_list("bureau", flat=True)
-        self.fields["bureau"].choices = [("", "すべて")] + [(b, b) for b in sorted(set(bureaus))]
-
-
-@require_GET
-def stats_page(request):
-    stats_filter, department, bureau = _stats_filter(request)
-    rows = stats.table(department=department, bureau=bureau)
-    switch = next((row for row in rows if row.from_records), None)
-    context = {
-        "rows": rows,
-        "labels": ImplementationForm.labels,
-        "switch": switch if any(not row.from_records for row in rows) else None,
-        "chart": stats.chart(rows),
-        "chart_forms": list(zip(ImplementationForm.values, ImplementationForm.labels, strict=True)),
-        "filter": stats_filter,
-        "filtered": bool(department or bureau),
-        "transitions": stats.transitions(),
-        "genki": stats.genki_fund(),
-        "query": request.GET.urlencode(),
-    }
-    return render(request, "public/stats.html", context)
-
-
-def _stats_filter(request):
-    """(the filter form or None, department, bureau): the filters are for city staff only."""
-    if not is_city_staff(request.user):
-        return None, None, ""
-    stats_filter = StatsFilter(request.GET or None)
-    if stats_filter.is_bound and stats_filter.is_valid():
-        data = stats_filter.cleaned_data
-        return stats_filter, data["department"], data["bureau"] or ""
-    return stats_filter, None, ""
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-@require_GET
-def stats_export(request, fmt: str):
-    _form, department, bureau = _stats_filter(request)
-    rows = stats.table(department=department, bureau=bureau)
-    if fmt == "xlsx":
-        response = HttpResponse(
-            stats.xlsx(rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = 'attachment; filename="kyodo-jisseki.xlsx"'
-        return response
-    if fmt != "csv":
-        raise Http404
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
-    body = "\ufeff" + "".join(writer.writerow(line) for line in stats.csv_rows(rows))
-    response = HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="kyodo-jisseki.csv"'
-    return response
 
 
 class PublicFilter(forms.Form):
@@ -192,19 +123,11 @@ def open_data(request, fmt: str):
     """Every disclosed project, streamed: memory does not grow with the number of rows."""
     projects = disclosure.disclosed_projects().order_by("pk")
     if fmt == "csv":
-        writer = csv.writer(_Echo(), lineterminator="\r\n")
-
-        def lines():
-            yield "\ufeff" + writer.writerow([label for _key, label in COLUMNS])
-            for project, partners in with_partner_names(projects):
-                record = project_record(project, partners)
-                yield writer.writerow([record[key] for key, _label in COLUMNS])
-
-        response = StreamingHttpResponse(
-            (line.encode("utf-8") for line in lines()), content_type="text/csv; charset=utf-8"
+        rows = (
+            [record[key] for key, _label in COLUMNS]
+            for record in (project_record(p, names) for p, names in with_partner_names(projects))
         )
-        response["Content-Disposition"] = 'attachment; filename="kyodo-projects.csv"'
-        return response
+        return csv_response("kyodo-projects.csv", [label for _key, label in COLUMNS], rows)
     if fmt == "json":
 
         def chunks():

@@ -115,7 +115,7 @@ def _media_root(settings, tmp_path):
 @pytest.fixture
 def proposal(project, staff, staff2):
     """A プロポーザル in 審査中: six criteria, three candidates, staff + staff2 on the panel."""
-    from partners import selection as services
+    from selection import services as services
 
     selection = services.selection_save(
         project=project,

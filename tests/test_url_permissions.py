@@ -17,15 +17,9 @@ from django.utils import timezone
 
 from evaluations.models import BeneficiarySurvey
 from kyodo.models import User
-from partners.models import (
-    Candidate,
-    CityIssue,
-    Criterion,
-    ProposalFile,
-    Reviewer,
-    Selection,
-)
+from partners.models import CityIssue
 from projects.models import Agreement, AgreementVersion, Consultation, FollowUp
+from selection.models import Candidate, Criterion, ProposalFile, Reviewer, Selection
 from tests.factories import (
     DepartmentFactory,
     PartnerFactory,
@@ -498,7 +492,7 @@ def test_it_shows_a_partner_only_its_own_organisation_in_the_directory(
 
 
 def test_it_keeps_comments_and_history_from_partners(client, partner_user, coordinator, project):
-    from projects.services import comment_add
+    from projects.services.project import comment_add
 
     comment_add(project=project, by=coordinator, body="内部向けの助言です")
     client.force_login(partner_user)

@@ -1,27 +1,13 @@
-"""Partners: the directory of groups, and how a project's partner is chosen."""
+"""Partners: the directory of groups (団体) and the city's issues they can be matched with."""
 
 from partners.models.directory import ActivityField, Partner, PartnerQuerySet
 from partners.models.matching import CityIssue, CityIssueQuerySet, Interest
-from partners.models.selection import (
-    Candidate,
-    Criterion,
-    ProposalFile,
-    Reviewer,
-    Score,
-    Selection,
-)
 
 __all__ = [
     "ActivityField",
-    "Candidate",
     "CityIssue",
     "CityIssueQuerySet",
-    "Criterion",
     "Interest",
     "Partner",
     "PartnerQuerySet",
-    "ProposalFile",
-    "Reviewer",
-    "Score",
-    "Selection",
 ]

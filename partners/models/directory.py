@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from simple_history.models import HistoricalRecords
 
+from kyodo.rules import is_city_staff, is_partner_user
+
 
 class ActivityField(models.Model):
     """An activity field (分野) that partners are classified by; the admin extends the list."""
@@ -25,8 +27,6 @@ class ActivityField(models.Model):
 class PartnerQuerySet(models.QuerySet):
     def visible_to(self, user) -> "PartnerQuerySet":
         """The partners this user may know of: city staff all, a partner user its own."""
-        from kyodo.rules import is_city_staff, is_partner_user
-
         if is_city_staff(user):
             return self
         if is_partner_user(user):
@@ -37,10 +37,10 @@ class PartnerQuerySet(models.QuerySet):
         return self.filter(archived_at__isnull=True)
 
     def for_list(self) -> "PartnerQuerySet":
-        from projects.models import ProjectPartner
-
+        # The link model is declared by projects (above partners): reach it by the relation.
+        links = self.model._meta.get_field("project_links").related_model
         return self.prefetch_related("activity_fields").annotate(
-            has_projects=Exists(ProjectPartner.objects.filter(partner=OuterRef("pk")))
+            has_projects=Exists(links.objects.filter(partner=OuterRef("pk")))
         )
 
 

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from kyodo.rules import is_city_staff, is_partner_user
 from partners.models.directory import ActivityField, Partner
 
 
@@ -22,8 +23,6 @@ def _open_q() -> Q:
 class CityIssueQuerySet(models.QuerySet):
     def visible_to(self, user) -> "CityIssueQuerySet":
         """City staff see every issue; a partner user those not archived; anyone else none."""
-        from kyodo.rules import is_city_staff, is_partner_user
-
         if is_city_staff(user):
             return self
         if is_partner_user(user):

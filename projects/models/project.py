@@ -6,6 +6,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from kyodo.fields import MoneyField
+from kyodo.rules import is_city_staff, is_partner_user
 
 
 class ImplementationForm(models.TextChoices):
@@ -66,8 +67,6 @@ class Fund(models.Model):
 class ProjectQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ProjectQuerySet":
         """The projects this user may know of (the one place that decides it)."""
-        from kyodo.rules import is_city_staff, is_partner_user
-
         if is_city_staff(user):
             return self
         if is_partner_user(user):

@@ -38,9 +38,9 @@ def browser_context_args(browser_context_args):
 
 
 REFERENCE_DATA = [
-    "partners.migrations.0002_default_activity_fields",
-    "projects.migrations.0002_default_funds",
-    "public.migrations.0002_guideline_figures",
+    "partners.migrations.0002_activity_fields",
+    "projects.migrations.0002_funds",
+    "stats.migrations.0002_guideline_figures",
 ]
 
 

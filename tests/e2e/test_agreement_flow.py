@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from kyodo.models import User
 from partners.models import Partner
-from projects import services
 from projects.models import AgreementVersion, Project
+from projects.services import project as services
 
 OUT = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 

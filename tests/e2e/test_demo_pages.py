@@ -6,8 +6,8 @@ import re
 from playwright.sync_api import expect
 
 from evaluations.models import BeneficiarySurvey, ProcessEvaluation
-from partners.models import Selection
 from projects.models import Project
+from selection.models import Selection
 
 
 def test_it_shows_the_demo_selections_evaluations_and_public_pages(

@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 from evaluations.models import ClosingDecision
 from kyodo.models import User
 from partners.models import Partner
-from projects import services
 from projects.models import Project, Status
+from projects.services import project as services
 
 ITEMS = ["目的の共有", "役割分担", "相互理解", "自主性・自立性", "透明性・公開性", "相乗効果"]
 

@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import expect
 
 from kyodo.models import User
-from partners.models import Selection
-from projects import services
 from projects.models import ProjectPartner
+from projects.services import project as services
+from selection.models import Selection
 
 OUT = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 PDF_BYTES = (

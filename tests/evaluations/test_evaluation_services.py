@@ -19,7 +19,7 @@ from evaluations.report import year_report
 from kyodo.services import DomainError
 from projects.models import ImplementationForm, Project, ProjectPartner, Status, StatusChange
 from projects.policy import spec_for
-from projects.workflow import project_complete
+from projects.services.workflow import project_complete
 from tests.factories import PartnerFactory, ProjectFactory, ProjectPartnerFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,11 +11,12 @@ from django.utils import timezone
 
 from kyodo.models import AuditEvent
 from kyodo.services import ConflictError, DomainError
-from partners import selection as selection_services
 from partners import services as partner_services
-from partners.models import Candidate, Criterion, Partner, ProposalFile, Reviewer, Selection
-from projects import services as project_services
+from partners.models import Partner
 from projects.models import Agreement, AgreementVersion, Project
+from projects.services import project as project_services
+from selection import services as selection_services
+from selection.models import Candidate, Criterion, ProposalFile, Reviewer, Selection
 
 pytestmark = pytest.mark.django_db
 
@@ -41,10 +42,8 @@ def versions(project):
 @pytest.fixture(autouse=True)
 def _no_rendering(monkeypatch):
     """Drafts and the 審査結果表 are printed on demand: a stand-in keeps these tests fast."""
-    monkeypatch.setattr("projects.agreements.draft_pdf", lambda version: b"%PDF-1.4 draft")
-    monkeypatch.setattr(
-        "partners.selection_views.render_pdf", lambda template, context: b"%PDF-1.4 record"
-    )
+    monkeypatch.setattr("projects.services.agreements.draft_pdf", lambda version: b"%PDF-1.4 draft")
+    monkeypatch.setattr("selection.views.render_pdf", lambda template, context: b"%PDF-1.4 record")
 
 
 @pytest.fixture
@@ -193,7 +192,7 @@ def test_it_logs_a_proposal_file_download_with_the_file_and_the_applicant(
     event = AuditEvent.objects.get()
     assert event.action == Action.DOWNLOAD_FILE
     assert event.user == staff
-    assert (event.object_type, event.object_id) == ("partners.proposalfile", str(proposal_file.pk))
+    assert (event.object_type, event.object_id) == ("selection.proposalfile", str(proposal_file.pk))
     assert event.object_label == "提案書.pdf"
     assert event.detail == "提案書ファイル（NPO法人 湘南なぎさネット）"
 
@@ -217,7 +216,7 @@ def test_it_logs_the_selection_record_pdf_only_for_those_who_may_read_it(
         staff,
         "審査結果表PDF",
     )
-    assert (event.object_type, event.object_id) == ("partners.selection", str(selection.pk))
+    assert (event.object_type, event.object_id) == ("selection.selection", str(selection.pk))
 
 
 # Archive and restore

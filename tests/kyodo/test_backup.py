@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from kyodo.management.commands.backup import libpq_command
 from kyodo.models import User
-from projects import agreements
+from projects.services import agreements
 
 ROOT = Path(__file__).resolve().parents[2]
 PDF = b"%PDF-1.4 agreed and stored\n%%EOF\n"

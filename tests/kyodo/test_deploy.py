@@ -158,7 +158,7 @@ def test_it_has_systemd_units_for_gunicorn_and_the_nightly_backup():
         "/srv/kyodo/.venv/bin/gunicorn",
         "-c",
         "/srv/kyodo/deploy/gunicorn.conf.py",
-        "kyodo.wsgi",
+        "config.wsgi",
     ]
     assert service["WorkingDirectory"] == "/srv/kyodo"
     assert service["EnvironmentFile"] == "/etc/kyodo/kyodo.env"
@@ -251,7 +251,7 @@ def test_it_has_an_nginx_site_that_nginx_accepts(tmp_path):
 
 
 def test_it_lists_every_setting_in_the_sample_environment_and_in_the_doc():
-    settings_py = (ROOT / "kyodo" / "settings.py").read_text()
+    settings_py = (ROOT / "config" / "settings.py").read_text()
     read_by_settings = set(re.findall(r'env_(?:str|bool|int|list)\(\s*"(\w+)"', settings_py))
     gunicorn_conf = (DEPLOY / "gunicorn.conf.py").read_text()
     read_by_gunicorn = set(re.findall(r'os\.environ\.get\("(GUNICORN_\w+)"', gunicorn_conf))

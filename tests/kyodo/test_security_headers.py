@@ -21,7 +21,7 @@ def test_it_passes_the_deployment_checks_in_production():
     # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a production check.
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-        "DJANGO_SETTINGS_MODULE": "kyodo.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_ENV": "production",
         "DJANGO_SECRET_KEY": "a-long-random-production-secret-key-for-the-check-0123456789abc",
         "DJANGO_ALLOWED_HOSTS": "kyodo.example.jp",

@@ -19,7 +19,7 @@ from kyodo.services import ConflictError, save_with_version
 from kyodo.text import has_control_chars, normalize_for_search, search_index, strip_invisible
 from partners.forms import PartnerForm
 from partners.models import ActivityField, Partner
-from projects.forms import ProjectForm
+from projects.forms.project import ProjectForm
 from projects.models import Project
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")

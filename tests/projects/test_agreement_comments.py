@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kyodo.services import DomainError
-from projects import agreements
 from projects.models import AgreementVersion, Comment
+from projects.services import agreements
 
 
 @pytest.fixture

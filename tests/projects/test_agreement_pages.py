@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from projects import agreements
 from projects.models import AgreementConfirmation, AgreementVersion, Project
+from projects.services import agreements
 from tests.factories import ProjectPartnerFactory, UserFactory
 
 CONFLICT = "あなたが編集を始めた後に、ほかの人がこの記録を更新しました。"

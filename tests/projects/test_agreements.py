@@ -6,7 +6,6 @@ import pytest
 from django.utils import timezone
 
 from kyodo.services import ConflictError, DomainError
-from projects import agreements
 from projects.models import (
     Agreement,
     AgreementConfirmation,
@@ -15,6 +14,7 @@ from projects.models import (
     Project,
 )
 from projects.policy import Step
+from projects.services import agreements
 from projects.steps import step_states
 from tests.factories import ProjectFactory, ProjectPartnerFactory
 

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from kyodo.models import User
-from projects import agreements
 from projects.models import Consultation, FollowUp
 from projects.policy import Step
+from projects.services import agreements
 from projects.steps import step_states
 from tests.factories import UserFactory
 

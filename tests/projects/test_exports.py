@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from projects import services
 from projects.exports import COLUMNS
 from projects.models import Project
+from projects.services import project as services
 from tests.factories import PartnerFactory, ProjectFactory, ProjectPartnerFactory
 
 BOM = "\ufeff".encode()

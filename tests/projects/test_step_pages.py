@@ -14,8 +14,8 @@ from projects.models import (
     Project,
     Status,
 )
-from projects.services import comment_add
-from projects.workflow import project_submit
+from projects.services.project import comment_add
+from projects.services.workflow import project_submit
 from tests.factories import ProjectFactory, ProjectPartnerFactory
 
 PLAN = {

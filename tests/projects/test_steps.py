@@ -5,8 +5,7 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from partners.models import Selection
-from projects.forms import FormGuideForm
+from projects.forms.project import FormGuideForm
 from projects.models import (
     Agreement,
     AgreementVersion,
@@ -18,8 +17,9 @@ from projects.models import (
     KoenDetail,
 )
 from projects.policy import POLICY, Need, Step, added_steps, suggest_form
-from projects.services import project_detail
+from projects.services.project import project_detail
 from projects.steps import blocking, step_states
+from selection.models import Selection
 from tests.factories import ProjectFactory
 
 REQ, OPT, NA = Need.REQUIRED, Need.OPTIONAL, Need.NOT_APPLICABLE

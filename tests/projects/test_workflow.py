@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from kyodo.models import User
 from kyodo.services import DomainError
-from partners.models import Selection
 from projects.models import (
     Agreement,
     AgreementVersion,
@@ -17,7 +16,7 @@ from projects.models import (
     Status,
     StatusChange,
 )
-from projects.workflow import (
+from projects.services.workflow import (
     TRANSITIONS,
     available_transitions,
     project_approve,
@@ -27,6 +26,7 @@ from projects.workflow import (
     project_start,
     project_submit,
 )
+from selection.models import Selection
 from tests.factories import ProjectFactory, UserFactory
 
 BASE_URL = "https://kyodo.example.jp"

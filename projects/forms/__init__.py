@@ -1,0 +1,1 @@
+"""The forms of projects: the record and its steps (project), the agreement (agreements)."""

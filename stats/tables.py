@@ -1,0 +1,183 @@
+"""協働の実績: collaborations per 年度 and 実施形態, from two sources in one table.
+
+Years before kyodo kept the records come from YearlyTotal (published figures). From the first
+年度 with records on, counts come from the projects themselves: every project that was carried
+out (実施中, 評価中 or 完了), archived ones excepted. Each source is one query.
+"""
+
+from dataclasses import dataclass
+from io import BytesIO
+
+from django.db.models import Count, F, Sum
+
+from kyodo.fiscal import nendo_label
+from projects.models import HojoDetail, ImplementationForm, Project, Status
+from stats.models import YearlyTotal
+
+COUNTED_STATUSES = (Status.ACTIVE, Status.EVALUATING, Status.COMPLETED)
+FORMS = ImplementationForm.values
+CSV_HEADER = ["年度", *ImplementationForm.labels, "合計"]
+
+
+@dataclass
+class YearRow:
+    fiscal_year: int
+    counts: dict[str, int]
+    from_records: bool
+    source: str = ""
+    note: str = ""
+
+    @property
+    def label(self) -> str:
+        return nendo_label(self.fiscal_year, seireki=False)
+
+    @property
+    def cells(self) -> list[int]:
+        return [self.counts.get(form, 0) for form in FORMS]
+
+    @property
+    def total(self) -> int:
+        return sum(self.cells)
+
+
+def counted_projects(*, department=None, bureau: str = ""):
+    projects = Project.objects.filter(status__in=COUNTED_STATUSES, archived_at__isnull=True)
+    if department is not None:
+        projects = projects.filter(department=department)
+    if bureau:
+        projects = projects.filter(department__bureau=bureau)
+    return projects
+
+
+def table(*, department=None, bureau: str = "") -> list[YearRow]:
+    """Every 年度 with figures, oldest first; filtered tables show the records only."""
+    grouped = (
+        counted_projects(department=department, bureau=bureau)
+        .values("fiscal_year", "implementation_form")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    recorded: dict[int, dict[str, int]] = {}
+    for row in grouped:
+        recorded.setdefault(row["fiscal_year"], {})[row["implementation_form"]] = row["n"]
+    first_recorded = min(recorded, default=None)
+    rows = []
+    if department is None and not bureau:
+        published = YearlyTotal.objects.all()
+        if first_recorded is not None:
+            published = published.filter(fiscal_year__lt=first_recorded)
+        rows = [
+            YearRow(t.fiscal_year, t.counts(), from_records=False, source=t.source, note=t.note)
+            for t in published
+        ]
+    rows += [YearRow(year, counts, from_records=True) for year, counts in sorted(recorded.items())]
+    return rows
+
+
+def transitions() -> list[dict]:
+    """Projects that grew from one 実施形態 into another, per 年度 of the new project."""
+    labels = dict(ImplementationForm.choices)
+    grouped = (
+        Project.objects.filter(origin__isnull=False, archived_at__isnull=True)
+        .exclude(implementation_form=F("origin__implementation_form"))
+        .values("fiscal_year", "origin__implementation_form", "implementation_form")
+        .annotate(n=Count("pk"))
+        .order_by("fiscal_year", "origin__implementation_form", "implementation_form")
+    )
+    return [
+        {
+            "fiscal_year": row["fiscal_year"],
+            "label": nendo_label(row["fiscal_year"], seireki=False),
+            "from": labels[row["origin__implementation_form"]],
+            "to": labels[row["implementation_form"]],
+            "n": row["n"],
+        }
+        for row in grouped
+    ]
+
+
+GENKI_FUND = "げんき基金"
+
+
+def genki_fund() -> list[dict]:
+    """Subsidies paid from 市民活動げんき基金, per 年度: how many and how much."""
+    grouped = (
+        HojoDetail.objects.filter(
+            project__implementation_form=ImplementationForm.HOJO,
+            project__status__in=COUNTED_STATUSES,
+            project__archived_at__isnull=True,
+            fund__name__contains=GENKI_FUND,
+        )
+        .values("project__fiscal_year")
+        .annotate(n=Count("pk"), amount=Sum("amount"))
+        .order_by("project__fiscal_year")
+    )
+    return [
+        {
+            "fiscal_year": row["project__fiscal_year"],
+            "label": nendo_label(row["project__fiscal_year"], seireki=False),
+            "n": row["n"],
+            "amount": row["amount"] or 0,
+        }
+        for row in grouped
+    ]
+
+
+def csv_rows(rows: list[YearRow]):
+    yield CSV_HEADER
+    for row in rows:
+        yield [row.label, *row.cells, row.total]
+
+
+def xlsx(rows: list[YearRow]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "協働の実績"
+    for line in csv_rows(rows):
+        sheet.append(line)
+    sheet.append([])
+    sheet.append(["出典: 記録のない年度は公表された集計値、それ以降は協働事業の記録から数えた値。"])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# Fills told apart by pattern and shade, so the stacked chart reads without colour.
+PATTERNS = [f"url(#f-{form})" for form in FORMS]
+CHART_TOP, CHART_HEIGHT, BAR_WIDTH, GAP = 20, 240, 44, 22
+
+
+def chart(rows: list[YearRow]) -> dict:
+    """Geometry of a stacked bar per 年度 (one part per 実施形態) with its total written on top."""
+    peak = max((row.total for row in rows), default=0) or 1
+    bars = []
+    for index, row in enumerate(rows):
+        x = 60 + index * (BAR_WIDTH + GAP)
+        y = CHART_TOP + CHART_HEIGHT
+        parts = []
+        for form, label, pattern in zip(FORMS, ImplementationForm.labels, PATTERNS, strict=True):
+            n = row.counts.get(form, 0)
+            h = CHART_HEIGHT * n / peak
+            y -= h
+            parts.append(
+                {"y": round(y, 1), "h": round(h, 1), "n": n, "label": label, "fill": pattern}
+            )
+        bars.append(
+            {
+                "x": x,
+                "label": row.label,
+                "total": row.total,
+                "top": round(y - 4, 1),
+                "parts": parts,
+                "from_records": row.from_records,
+            }
+        )
+    width = 60 + len(rows) * (BAR_WIDTH + GAP) + 20
+    return {
+        "bars": bars,
+        "width": width,
+        "height": CHART_TOP + CHART_HEIGHT + 40,
+        "base": CHART_TOP + CHART_HEIGHT,
+    }
