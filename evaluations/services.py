@@ -18,6 +18,7 @@ from evaluations.models import (
 )
 from kyodo.services import DomainError, record_history_author, save_record
 from projects.models import ImplementationForm, Project, Status
+from projects.permissions import why_archived
 from projects.policy import spec_for
 from projects.services.project import project_add_partner, project_create
 
@@ -26,8 +27,8 @@ RATING_FIELDS = [f"{key}_{part}" for key in ITEM_KEYS for part in ("rating", "co
 
 
 def _refuse_unless_open(project: Project) -> None:
-    if project.archived_at is not None:
-        raise DomainError("アーカイブされた事業は評価できません。")
+    if reason := why_archived(project):
+        raise DomainError(reason)
     if project.status not in OPEN_STATUSES:
         raise DomainError(
             f"評価を記録できるのは実施中か評価中の事業です（いまは「{project.get_status_display()}」）。"

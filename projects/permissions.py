@@ -1,11 +1,19 @@
-"""Who may see and do what with a project. Views and templates both ask these rules."""
+"""Who may see and do what with a project. Views, templates and services all ask these rules.
+
+A rule that refuses with a reason is a `why_not_*` function returning the reason (or None):
+the service raises it as a DomainError, the template shows it where the button would be, and
+a rules permission built from it gives the view its 403.
+"""
 
 import rules
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from kyodo.models import User
 from kyodo.rules import is_admin, is_coordinator, is_department_staff, is_partner_user
-from projects.models import Project, Status
+from projects.models import AgreementVersion, FollowUp, Project, Status
+
+ARCHIVED = "アーカイブした事業です。元に戻すまで、記録も手続きも変えられません。"
 
 
 @rules.predicate
@@ -84,7 +92,86 @@ def get_project_for(user, pk: int, *, perm: str = "projects.view_project") -> Pr
     return project
 
 
+def why_archived(project: Project) -> str | None:
+    """Nothing is done to an archived project until it is restored."""
+    return ARCHIVED if project.archived_at is not None else None
+
+
 # The agreement: the owning department drafts it; every party of the project reads and confirms.
 rules.add_perm("projects.edit_agreement", is_city_owner & is_not_archived)
-rules.add_perm("projects.confirm_agreement", (is_owning_department | is_admin | is_project_partner))
+rules.add_perm(
+    "projects.confirm_agreement",
+    (is_owning_department | is_admin | is_project_partner) & is_not_archived,
+)
 rules.add_perm("projects.record_consultation", is_city_owner & is_not_archived)
+
+
+def agreement_party_key(user: User, project: Project) -> str | None:
+    """Which party of the agreement this user speaks for: "city", "partner:<id>" or None."""
+    if is_city_owner(user, project):
+        return "city"
+    if is_project_partner(user, project):
+        return f"partner:{user.partner_id}"
+    return None
+
+
+def why_not_confirm(user: User, version: AgreementVersion) -> str | None:
+    """May user confirm this version for their side now? None, or why not."""
+    project = version.agreement.project
+    if reason := why_archived(project):
+        return reason
+    if version.is_draft:
+        return "まだ案の段階です。確定してから確認してください。"
+    if version.is_agreed:
+        return "この版はすでに合意済みです。"
+    key = agreement_party_key(user, project)
+    if key is None:
+        return "あなたはこの協定の当事者として確認できません。"
+    if any(c.party_key == key for c in version.confirmations.all()):
+        return "あなたの側はすでに確認しています。"
+    return None
+
+
+def why_not_comment(user: User, version: AgreementVersion) -> str | None:
+    """May user comment on this version: the city any time, a partner while invited."""
+    project = version.agreement.project
+    if reason := why_archived(project):
+        return reason
+    key = agreement_party_key(user, project)
+    if key is None:
+        return "この協定の当事者だけが意見を書けます。"
+    if key != "city" and not (version.is_draft and version.open_for_comments):
+        return "いまはこの版への意見を受け付けていません。"
+    return None
+
+
+def why_not_change_parties(project: Project) -> str | None:
+    """May the partners of the project (the parties of its agreement) change now?"""
+    if reason := why_archived(project):
+        return reason
+    # The parties of a frozen version are the ones asked to confirm it: they must not change.
+    if AgreementVersion.objects.filter(
+        agreement__project=project, frozen_at__isnull=False, agreed_at__isnull=True
+    ).exists():
+        return (
+            "確認待ちの協定があるため、パートナーを変えられません。"
+            "協定を編集に戻してからにしてください。"
+        )
+    return None
+
+
+def why_not_finish_follow_up(user: User, follow_up: FollowUp) -> str | None:
+    """A follow-up is marked done by the person it was given to, or by the department."""
+    project = follow_up.consultation.project
+    if reason := why_archived(project):
+        return reason
+    if follow_up.owner_id != user.pk and not user.has_perm("projects.record_consultation", project):
+        return "この宿題を済みにできるのは、担当の人と所管課です。"
+    return None
+
+
+rules.add_perm("projects.confirm_version", rules.predicate(lambda u, v: not why_not_confirm(u, v)))
+rules.add_perm("projects.comment_version", rules.predicate(lambda u, v: not why_not_comment(u, v)))
+rules.add_perm(
+    "projects.finish_follow_up", rules.predicate(lambda u, f: not why_not_finish_follow_up(u, f))
+)

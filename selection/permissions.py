@@ -55,7 +55,15 @@ def is_external_seat_managed_by(user: User, reviewer: Reviewer) -> bool:
     )
 
 
-rules.add_perm("selection.score_sheet", is_own_seat | is_external_seat_managed_by)
+@rules.predicate
+def is_seat_of_active_project(user: User, reviewer: Reviewer) -> bool:
+    return reviewer.selection.project.archived_at is None
+
+
+rules.add_perm(
+    "selection.score_sheet",
+    (is_own_seat | is_external_seat_managed_by) & is_seat_of_active_project,
+)
 
 
 def sees_all_scores(user: User, selection: Selection) -> bool:

@@ -22,8 +22,10 @@ from kyodo.services import (
 from kyodo.uploads import check_upload
 from partners.models import Partner
 from partners.services import partner_create
-from projects.models import ProjectPartner
+from projects.models import Project
+from projects.permissions import why_archived, why_not_change_parties
 from projects.policy import spec_for
+from projects.services.project import project_add_partner
 from selection.models import Candidate, Criterion, ProposalFile, Reviewer, Score, Selection
 from selection.scoring import ranking
 
@@ -50,7 +52,17 @@ DEFAULT_CRITERIA = [
 
 
 def _locked(selection: Selection) -> Selection:
-    return Selection.objects.select_for_update().select_related("project").get(pk=selection.pk)
+    """Re-read the selection under a row lock, refusing if its project has been archived."""
+    selection = (
+        Selection.objects.select_for_update().select_related("project").get(pk=selection.pk)
+    )
+    _refuse_if_archived(selection.project)
+    return selection
+
+
+def _refuse_if_archived(project: Project) -> None:
+    if reason := why_archived(project):
+        raise DomainError(reason)
 
 
 def _bump(selection: Selection, *, by, reason: str) -> None:
@@ -80,6 +92,7 @@ def _refuse_if_scoring_started(selection: Selection, what: str) -> None:
 @transaction.atomic
 def selection_save(*, project, by, expected_version: int | None, data: dict) -> Selection:
     """Create or edit the header of the selection: method, call period, notes."""
+    _refuse_if_archived(project)
     selection = Selection.objects.select_for_update().filter(project=project).first() or Selection(
         project=project
     )
@@ -413,6 +426,10 @@ def selection_decide(
         raise DomainError(f"まだ決定できません（必要なこと: {'、'.join(gaps)}）。")
     if candidate.selection_id != selection.pk:
         raise DomainError("選べるのは、この選定の応募団体だけです。")
+    project = selection.project
+    joins = not project.project_partners.filter(partner=candidate.partner).exists()
+    if joins and (reason := why_not_change_parties(project)):
+        raise DomainError(f"いまは決定できません。{reason}")
     not_top_reason, incomplete_reason = not_top_reason.strip(), incomplete_reason.strip()
     if selection.is_competitive:
         result = ranking(selection)
@@ -433,15 +450,14 @@ def selection_decide(
     selection.version += 1
     record_history_author(selection, by=by, reason="選定の決定")
     selection.save()
-    project = selection.project
-    if not ProjectPartner.objects.filter(project=project, partner=candidate.partner).exists():
-        link = ProjectPartner(
+    if joins:
+        project_add_partner(
             project=project,
+            by=by,
             partner=candidate.partner,
             role=spec_for(project.implementation_form).partner_role,
+            reason="パートナー選定で選ばれた",
         )
-        record_history_author(link, by=by, reason="パートナー選定で選ばれた")
-        link.save()
     return selection
 
 

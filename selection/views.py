@@ -16,7 +16,7 @@ from kyodo.history import history_entries
 from kyodo.models import AuditEvent
 from kyodo.pdf import render_pdf
 from kyodo.services import DomainError
-from projects.permissions import get_project_for
+from projects.permissions import get_project_for, why_not_change_parties
 from projects.policy import Need, Step, spec_for
 from projects.steps import step_context
 from selection import services as services
@@ -346,6 +346,7 @@ def score_sheet(request, pk: int, reviewer_pk: int):
     reviewer = get_object_or_404(
         Reviewer.objects.select_related("user"), pk=reviewer_pk, selection=selection
     )
+    reviewer.selection = selection
     may_score = request.user.has_perm("selection.score_sheet", reviewer)
     if not may_score and not sees_all_scores(request.user, selection):
         raise PermissionDenied("ご自分の採点を提出するまで、ほかの委員の採点は見られません。")
@@ -445,6 +446,7 @@ def decide(request, pk: int):
         "form": form,
         "ranking": result,
         "gaps": services.decide_gaps(selection),
+        "parties_refusal": why_not_change_parties(selection.project),
     }
     return render(request, "selection/decide.html", context)
 

@@ -15,7 +15,6 @@ from django.utils import timezone
 from kyodo import fiscal
 from kyodo.display import display_value
 from kyodo.pdf import html_to_pdf, render_html
-from kyodo.rules import is_admin, is_department_staff, is_partner_user
 from kyodo.services import DomainError, record_history_author, save_with_version
 from projects.models import (
     Agreement,
@@ -28,6 +27,13 @@ from projects.models import (
     Consultation,
     FollowUp,
     Project,
+)
+from projects.permissions import (
+    agreement_party_key,
+    why_archived,
+    why_not_comment,
+    why_not_confirm,
+    why_not_finish_follow_up,
 )
 from projects.policy import Need, Step, spec_for
 
@@ -70,19 +76,6 @@ def parties(project: Project) -> list[AgreementParty]:
     return result
 
 
-def party_key_for(user, project: Project) -> str | None:
-    """Which party this user confirms for on this project, if any."""
-    if (is_department_staff(user) and user.department_id == project.department_id) or is_admin(
-        user
-    ):
-        return "city"
-    if is_partner_user(user) and any(
-        link.partner_id == user.partner_id for link in project.project_partners.all()
-    ):
-        return f"partner:{user.partner_id}"
-    return None
-
-
 def latest_agreed(agreement: Agreement | None) -> AgreementVersion | None:
     if agreement is None:
         return None
@@ -113,9 +106,26 @@ def _copy_tables(source: AgreementVersion, target: AgreementVersion) -> None:
     )
 
 
+def _refuse_if_archived(project: Project) -> None:
+    if reason := why_archived(project):
+        raise DomainError(reason)
+
+
+def _locked(version: AgreementVersion) -> AgreementVersion:
+    """Re-read the version under a row lock, refusing if its project has been archived."""
+    version = (
+        AgreementVersion.objects.select_for_update()
+        .select_related("agreement__project")
+        .get(pk=version.pk)
+    )
+    _refuse_if_archived(version.agreement.project)
+    return version
+
+
 @transaction.atomic
 def agreement_start(*, project: Project, by) -> AgreementVersion:
     """Open the agreement of a project with a first draft filled from the project record."""
+    _refuse_if_archived(project)
     if spec_for(project.implementation_form).steps[Step.AGREEMENT] == Need.NOT_APPLICABLE:
         raise DomainError(f"{project.get_implementation_form_display()}では協定書は作りません。")
     agreement, created = Agreement.objects.get_or_create(project=project)
@@ -152,7 +162,7 @@ def agreement_version_save(
     milestones: list[dict],
 ) -> AgreementVersion:
     """Save a draft's items and tables, unless someone saved it since the user loaded it."""
-    version = AgreementVersion.objects.select_for_update().get(pk=version.pk)
+    version = _locked(version)
     if not version.is_draft:
         raise DomainError("確定した版は変更できません。変更するときは変更協定を作ってください。")
     for name, value in data.items():
@@ -201,7 +211,7 @@ def freeze_gaps(version: AgreementVersion) -> list[str]:
 @transaction.atomic
 def agreement_freeze(*, version: AgreementVersion, by) -> AgreementVersion:
     """Fix a draft's content and ask every party to confirm it."""
-    version = AgreementVersion.objects.select_for_update().get(pk=version.pk)
+    version = _locked(version)
     if not version.is_draft:
         raise DomainError("この版はすでに確定しています。")
     gaps = freeze_gaps(version)
@@ -218,7 +228,7 @@ def agreement_freeze(*, version: AgreementVersion, by) -> AgreementVersion:
 @transaction.atomic
 def agreement_unfreeze(*, version: AgreementVersion, by) -> AgreementVersion:
     """Take a frozen, not yet agreed version back to drafting; confirmations are dropped."""
-    version = AgreementVersion.objects.select_for_update().get(pk=version.pk)
+    version = _locked(version)
     if version.is_agreed or version.is_draft:
         raise DomainError("確認待ちの版だけを編集に戻せます。")
     version.confirmations.all().delete()
@@ -233,21 +243,11 @@ def agreement_unfreeze(*, version: AgreementVersion, by) -> AgreementVersion:
 @transaction.atomic
 def agreement_confirm(*, version: AgreementVersion, by) -> AgreementVersion:
     """Record one party's confirmation; the last one makes the version agreed."""
-    version = (
-        AgreementVersion.objects.select_for_update()
-        .select_related("agreement__project")
-        .get(pk=version.pk)
-    )
+    version = _locked(version)
     project = version.agreement.project
-    if version.is_draft:
-        raise DomainError("まだ案の段階です。確定してから確認してください。")
-    if version.is_agreed:
-        raise DomainError("この版はすでに合意済みです。")
-    key = party_key_for(by, project)
-    if key is None:
-        raise DomainError("あなたはこの協定の当事者として確認できません。")
-    if version.confirmations.filter(party_key=key).exists():
-        raise DomainError("あなたの側はすでに確認しています。")
+    if reason := why_not_confirm(by, version):
+        raise DomainError(reason)
+    key = agreement_party_key(by, project)
     AgreementConfirmation.objects.create(version=version, party_key=key, by=by)
     confirmed = set(version.confirmations.values_list("party_key", flat=True))
     if {p.key for p in parties(project)} <= confirmed:
@@ -273,7 +273,8 @@ def _agree(version: AgreementVersion, *, by) -> None:
 @transaction.atomic
 def agreement_amend(*, agreement: Agreement, by, reason: str = "") -> AgreementVersion:
     """Start a 変更協定: a new draft copied from the latest agreed version."""
-    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    agreement = Agreement.objects.select_for_update().select_related("project").get(pk=agreement.pk)
+    _refuse_if_archived(agreement.project)
     if agreement.versions.filter(agreed_at__isnull=True).exists():
         raise DomainError("編集中または確認待ちの版があります。先にそれを仕上げてください。")
     source = latest_agreed(agreement)
@@ -367,6 +368,7 @@ def version_diff(old: AgreementVersion, new: AgreementVersion) -> list[dict]:
 @transaction.atomic
 def consultation_record(*, project: Project, by, data: dict, follow_ups: list[dict]):
     """Record a 協議の場 with its follow-ups; a proposed change opens a 変更協定 draft."""
+    _refuse_if_archived(project)
     consultation = Consultation(project=project, created_by=by, **data)
     record_history_author(consultation, by=by)
     consultation.save()
@@ -392,6 +394,7 @@ def consultation_record(*, project: Project, by, data: dict, follow_ups: list[di
 @transaction.atomic
 def agreement_set_comments(*, version: AgreementVersion, by, open_: bool) -> AgreementVersion:
     """Invite (or stop) the partners' comments on a draft."""
+    _refuse_if_archived(version.agreement.project)
     if not version.is_draft:
         raise DomainError("意見を受け付けられるのは案の段階だけです。")
     version.open_for_comments = open_
@@ -403,11 +406,8 @@ def agreement_set_comments(*, version: AgreementVersion, by, open_: bool) -> Agr
 def agreement_comment(*, version: AgreementVersion, by, body: str):
     """A comment on a version: the city any time, a partner while invited on a draft."""
     project = version.agreement.project
-    key = party_key_for(by, project)
-    if key is None:
-        raise DomainError("この協定の当事者だけが意見を書けます。")
-    if key != "city" and not (version.is_draft and version.open_for_comments):
-        raise DomainError("いまはこの版への意見を受け付けていません。")
+    if reason := why_not_comment(by, version):
+        raise DomainError(reason)
     if not body.strip():
         raise DomainError("意見を入力してください。")
     return Comment.objects.create(
@@ -422,6 +422,8 @@ def agreement_comment(*, version: AgreementVersion, by, body: str):
 @transaction.atomic
 def follow_up_done(*, follow_up, by) -> None:
     """Mark a follow-up as done (once: marking it again changes nothing)."""
+    if reason := why_not_finish_follow_up(by, follow_up):
+        raise DomainError(reason)
     if follow_up.done:
         return
     follow_up.done = True

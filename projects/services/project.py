@@ -17,13 +17,13 @@ from partners.models import Partner
 from projects.models import (
     AgreementCost,
     AgreementRole,
-    AgreementVersion,
     Comment,
     Eligibility,
     FormDetail,
     Project,
     ProjectPartner,
 )
+from projects.permissions import why_archived, why_not_change_parties
 from projects.policy import spec_for
 
 
@@ -77,8 +77,8 @@ def project_update(
     *, project: Project, by, expected_version: int, data: dict, detail_data: dict
 ) -> Project:
     """Save an edit unless someone else saved the project since the user loaded it."""
-    if project.is_archived:
-        raise DomainError("アーカイブされた事業は編集できません。先に元に戻してください。")
+    if reason := why_archived(project):
+        raise DomainError(reason)
     for name, value in data.items():
         setattr(project, name, value)
     project.search_index = _index(project)
@@ -126,14 +126,15 @@ def project_restore(*, project: Project, by) -> Project:
 
 @transaction.atomic
 def project_add_partner(
-    *, project: Project, by, partner: Partner, role: str, note: str = ""
+    *, project: Project, by, partner: Partner, role: str, note: str = "", reason: str = ""
 ) -> ProjectPartner:
-    """Add a partner to a project with its role."""
+    """Add a partner to a project with its role (refused while its parties are fixed)."""
     if partner.is_archived:
         raise DomainError("アーカイブされた団体は追加できません。")
-    _refuse_while_awaiting_confirmation(project)
+    if reason := why_not_change_parties(project):
+        raise DomainError(reason)
     link = ProjectPartner(project=project, partner=partner, role=role, note=note)
-    record_history_author(link, by=by)
+    record_history_author(link, by=by, reason=reason)
     try:
         with transaction.atomic():
             link.save()
@@ -145,7 +146,8 @@ def project_add_partner(
 @transaction.atomic
 def project_remove_partner(*, link: ProjectPartner, by) -> None:
     """Remove a partner from a project (the history keeps that it was there)."""
-    _refuse_while_awaiting_confirmation(link.project)
+    if reason := why_not_change_parties(link.project):
+        raise DomainError(reason)
     named = {
         "version__agreement__project": link.project,
         "version__agreed_at__isnull": True,
@@ -163,18 +165,10 @@ def project_remove_partner(*, link: ProjectPartner, by) -> None:
     link.delete()
 
 
-def _refuse_while_awaiting_confirmation(project: Project) -> None:
-    # The parties of a frozen version are the ones asked to confirm it: they must not change.
-    if AgreementVersion.objects.filter(
-        agreement__project=project, frozen_at__isnull=False, agreed_at__isnull=True
-    ).exists():
-        raise DomainError(
-            "確認待ちの協定があるため、パートナーを変えられません。協定を編集に戻してからにしてください。"
-        )
-
-
 def comment_add(*, project: Project, by, body: str, shared_with_partner: bool = False) -> Comment:
     """Leave a remark on a project (shared with its partners only when asked)."""
+    if reason := why_archived(project):
+        raise DomainError(reason)
     if not body.strip():
         raise DomainError("コメントを入力してください。")
     return Comment.objects.create(

@@ -14,6 +14,7 @@ from kyodo.models import User
 from kyodo.notify import notify
 from kyodo.services import DomainError, record_history_author
 from projects.models import Project, Status, StatusChange
+from projects.permissions import why_archived
 from projects.policy import BEFORE_COMPLETE, BEFORE_EVALUATION, BEFORE_START, BEFORE_SUBMIT, Step
 from projects.services.project import project_detail
 from projects.steps import blocking, step_states
@@ -22,8 +23,8 @@ from projects.steps import blocking, step_states
 def _locked(project: Project, allowed: tuple[str, ...]) -> Project:
     """Re-read the project under a row lock and check it is still where the user saw it."""
     current = Project.objects.select_for_update().get(pk=project.pk)
-    if current.archived_at is not None:
-        raise DomainError("アーカイブされた事業は進められません。")
+    if reason := why_archived(current):
+        raise DomainError(reason)
     if current.status not in allowed:
         raise DomainError(
             f"この事業は現在「{current.get_status_display()}」のため、この操作はできません。"

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +23,13 @@ from projects.forms.agreements import (
 )
 from projects.forms.project import CommentForm
 from projects.models import Agreement, AgreementVersion, Consultation, FollowUp
-from projects.permissions import get_project_for
+from projects.permissions import (
+    agreement_party_key,
+    get_project_for,
+    why_not_comment,
+    why_not_confirm,
+    why_not_finish_follow_up,
+)
 from projects.policy import spec_for
 from projects.services import agreements
 
@@ -71,7 +78,7 @@ def agreement_detail(request, pk: int):
     number = request.GET.get("v")
     if number and number.isdigit():
         current = next((v for v in versions if v.number == int(number)), current)
-    key = agreements.party_key_for(request.user, project)
+    key = agreement_party_key(request.user, project)
     context = {
         "project": project,
         "spec": spec_for(project.implementation_form),
@@ -81,18 +88,10 @@ def agreement_detail(request, pk: int):
         "agreed": agreements.latest_agreed(agreement),
         "confirmations": _confirmation_status(project, current),
         "my_party": key,
-        "can_confirm": bool(
-            key
-            and current
-            and not current.is_draft
-            and not current.is_agreed
-            and not current.confirmations.filter(party_key=key).exists()
-        ),
+        "confirm_refusal": why_not_confirm(request.user, current) if current else None,
         "gaps": agreements.freeze_gaps(current) if current and current.is_draft else [],
         "version_comments": current.comments.select_related("author__partner") if current else [],
-        "can_comment": bool(
-            key and current and (key == "city" or (current.is_draft and current.open_for_comments))
-        ),
+        "comment_refusal": why_not_comment(request.user, current) if current else None,
     }
     if current is None:
         return render(request, "projects/agreement.html", context)
@@ -311,11 +310,13 @@ def consultations(request, pk: int):
             return redirect("projects:consultations", project.pk)
     elif request.method == "POST":
         get_project_for(request.user, pk, perm="projects.record_consultation")
-    items = (
+    items = list(
         Consultation.objects.filter(project=project)
         .select_related("created_by")
         .prefetch_related("follow_ups__owner")
     )
+    for item in items:
+        item.project = project  # the follow-ups' permission reads it
     return render(
         request,
         "projects/consultations.html",
@@ -328,12 +329,15 @@ def consultations(request, pk: int):
 def follow_up_done(request, pk: int, follow_up_pk: int):
     project = get_project_for(request.user, pk)
     follow_up = get_object_or_404(FollowUp, pk=follow_up_pk, consultation__project=project)
-    if follow_up.owner_id != request.user.pk and not request.user.has_perm(
-        "projects.record_consultation", project
-    ):
-        get_project_for(request.user, pk, perm="projects.record_consultation")
-    agreements.follow_up_done(follow_up=follow_up, by=request.user)
-    messages.success(request, f"宿題「{follow_up.task}」を済みにしました。")
+    follow_up.consultation.project = project
+    if not request.user.has_perm("projects.finish_follow_up", follow_up):
+        raise PermissionDenied(why_not_finish_follow_up(request.user, follow_up))
+    try:
+        agreements.follow_up_done(follow_up=follow_up, by=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"宿題「{follow_up.task}」を済みにしました。")
     return redirect("projects:consultations", project.pk)
 
 

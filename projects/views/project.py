@@ -43,7 +43,7 @@ from projects.models import (
     Status,
     StatusChange,
 )
-from projects.permissions import get_project_for
+from projects.permissions import get_project_for, why_not_change_parties
 from projects.policy import (
     BEFORE_SUBMIT,
     POLICY,
@@ -206,6 +206,7 @@ def _detail_page(request, project: Project, **forms):
         "failed_transition": forms.get("failed_transition"),
         "detail_rows": detail_rows,
         "partners": project.project_partners.all(),
+        "parties_refusal": why_not_change_parties(project),
         "successors": project.successors.visible_to(request.user).order_by("fiscal_year"),
         "origin": Project.objects.visible_to(request.user).filter(pk=project.origin_id).first()
         if project.origin_id
