@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import override_settings
 
-from kyodo.models import Department, User
+from kyodo.models import AuditEvent, Department, User
 from partners.models import Partner
 from projects.models import Comment, ImplementationForm, Project, ProjectPartner
 
@@ -23,7 +23,7 @@ def seed() -> str:
 
 
 def counts() -> dict[str, int]:
-    models = [Department, User, Partner, Project, ProjectPartner, Comment]
+    models = [Department, User, Partner, Project, ProjectPartner, Comment, AuditEvent]
     counted = {model.__name__: model.objects.count() for model in models}
     counted["ProjectHistory"] = Project.history.count()
     counted["PartnerHistory"] = Partner.history.count()
@@ -119,8 +119,6 @@ def test_it_gives_seeded_records_a_search_index(seeded):
 
 
 def test_it_leaves_an_audit_trail_for_the_admin_to_find(seeded):
-    from kyodo.models import AuditEvent
-
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"read_agreement", "archive", "login_failed"} <= actions
     reads = AuditEvent.objects.filter(action="read_agreement")

@@ -1,0 +1,1 @@
+"""Build the demo data step by step, each module through the apps' services."""
