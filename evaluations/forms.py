@@ -15,20 +15,7 @@ from kyodo.forms import CleanCharField, KyodoModelForm, VersionedFormMixin
 from projects.models import ImplementationForm
 
 
-class FirstSaveCreatesMixin(VersionedFormMixin):
-    """For a record that the page itself creates on its first save.
-
-    Someone else may create it while this user still has the blank page open. A blank version
-    then means "I saw no record": the service answers with the conflict message and keeps the
-    input, instead of a "required" error on a hidden field that the user could never fix.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["version"].required = False
-
-
-class ProcessEvaluationForm(FirstSaveCreatesMixin, KyodoModelForm):
+class ProcessEvaluationForm(VersionedFormMixin, KyodoModelForm):
     class Meta(KyodoModelForm.Meta):
         model = ProcessEvaluation
         fields = RATING_FIELDS
@@ -55,7 +42,7 @@ class ProcessEvaluationForm(FirstSaveCreatesMixin, KyodoModelForm):
                 self.add_error(f"{key}_rating", f"「{label}」の評価を選んでください。")
 
 
-class ResultEvaluationForm(FirstSaveCreatesMixin, KyodoModelForm):
+class ResultEvaluationForm(VersionedFormMixin, KyodoModelForm):
     class Meta(KyodoModelForm.Meta):
         model = ResultEvaluation
         fields = [
@@ -68,7 +55,7 @@ class ResultEvaluationForm(FirstSaveCreatesMixin, KyodoModelForm):
         ]
 
 
-class SurveyForm(FirstSaveCreatesMixin, KyodoModelForm):
+class SurveyForm(VersionedFormMixin, KyodoModelForm):
     class Meta(KyodoModelForm.Meta):
         model = BeneficiarySurvey
         fields = [

@@ -5,7 +5,10 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef
 from simple_history.models import HistoricalRecords
+
+from projects.models import ProjectPartner
 
 
 class Rating(models.IntegerChoices):
@@ -66,6 +69,28 @@ class ProcessEvaluationBase(models.Model):
         abstract = True
 
 
+class ProcessEvaluationQuerySet(models.QuerySet):
+    def submitted(self) -> "ProcessEvaluationQuerySet":
+        return self.filter(submitted_at__isnull=False)
+
+    def released(self) -> "ProcessEvaluationQuerySet":
+        """Submitted evaluations of projects where every side has submitted (the blind is off).
+
+        Until then no side may learn the others' ratings, not even as an average on a public
+        page or in a yearly report: a side that has not written its own could read them there.
+        """
+        side_submitted = ProcessEvaluation.objects.filter(
+            project=OuterRef("project"), submitted_at__isnull=False
+        )
+        partner_pending = ProjectPartner.objects.filter(project=OuterRef("project")).exclude(
+            Exists(side_submitted.filter(partner=OuterRef("partner")))
+        )
+        return self.submitted().filter(
+            Exists(side_submitted.filter(side=ProcessEvaluation.Side.CITY)),
+            ~Exists(partner_pending),
+        )
+
+
 class ProcessEvaluation(ProcessEvaluationBase):
     """One side's 協働プロセスの評価: the department's, or one partner's."""
 
@@ -103,6 +128,8 @@ class ProcessEvaluation(ProcessEvaluationBase):
     version = models.PositiveIntegerField("版", default=1, editable=False)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
     history = HistoricalRecords()
+
+    objects = ProcessEvaluationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "協働プロセスの評価"

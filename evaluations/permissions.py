@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from evaluations.models import ProcessEvaluation
+from kyodo.models import User
 from kyodo.rules import is_admin, is_coordinator, is_partner_user
 from projects.models import Project, Status
 from projects.permissions import (
@@ -50,10 +51,22 @@ def get_evaluated_project_for(
     return project
 
 
+def both_submitted(city: ProcessEvaluation | None, partner: ProcessEvaluation | None) -> bool:
+    """The city's and this partner's evaluations are both in: each may read the other's."""
+    return bool(city and partner and city.is_submitted and partner.is_submitted)
+
+
 def readable(
-    user, evaluation: ProcessEvaluation | None, city: ProcessEvaluation | None, project: Project
+    user: User,
+    evaluation: ProcessEvaluation | None,
+    city: ProcessEvaluation | None,
+    project: Project,
 ) -> bool:
-    """May user read this evaluation now? The other side's only once both are submitted."""
+    """May user read this evaluation now? The other side's only once both are submitted.
+
+    The public page and the yearly report go further: ProcessEvaluation.objects.released()
+    shows nothing of a project until every side has submitted.
+    """
     if evaluation is None:
         return False
     if is_partner_user(user):
@@ -69,4 +82,4 @@ def readable(
         return False
     if evaluation.side == ProcessEvaluation.Side.CITY or evaluation.on_behalf:
         return True
-    return evaluation.is_submitted and city is not None and city.is_submitted
+    return both_submitted(city, evaluation)

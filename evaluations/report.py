@@ -64,11 +64,8 @@ def year_report(fiscal_year: int) -> Report:
         for level in LEVELS
     }
     grouped = (
-        ProcessEvaluation.objects.filter(
-            project__fiscal_year=fiscal_year,
-            project__archived_at__isnull=True,
-            submitted_at__isnull=False,
-        )
+        ProcessEvaluation.objects.released()
+        .filter(project__fiscal_year=fiscal_year, project__archived_at__isnull=True)
         .values("side", "project__implementation_form")
         .annotate(n=Count("pk"), **aggregates)
         .order_by()

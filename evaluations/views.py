@@ -28,7 +28,7 @@ from evaluations.models import (
     Rating,
     ResultEvaluation,
 )
-from evaluations.permissions import get_evaluated_project_for, readable
+from evaluations.permissions import both_submitted, get_evaluated_project_for, readable
 from evaluations.report import LEVELS, ROW_HEIGHT, chart_rows, report_xlsx, year_report
 from kyodo import fiscal
 from kyodo.audit import client_address
@@ -242,12 +242,7 @@ def compare(request, pk: int):
     for side in sides[1:]:
         if is_partner_user(request.user) and not side["mine"]:
             continue
-        both = (
-            city is not None
-            and city.is_submitted
-            and side["evaluation"] is not None
-            and side["evaluation"].is_submitted
-        )
+        both = both_submitted(city, side["evaluation"])
         pairs.append(
             {
                 "partner": side["partner"],

@@ -38,7 +38,7 @@ class UserAdmin(UnlockPermissionMixin, SimpleHistoryAdmin, BaseUserAdmin):
     autocomplete_fields = ["partner"]
     actions = ["unlock_login"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("kyodo での役割", {"fields": ("role", "department", "partner")}),
     )
     add_fieldsets = (

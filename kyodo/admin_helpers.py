@@ -36,6 +36,6 @@ class ArchivedFilter(admin.SimpleListFilter):
         return queryset
 
 
-def audit_log_url(**filters) -> str:
+def audit_log_url(**filters: str) -> str:
     """The audit log in the admin, narrowed to filters (e.g. object_type and object_id)."""
     return f"{reverse('admin:kyodo_auditevent_changelist')}?{urlencode(filters)}"

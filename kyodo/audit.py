@@ -2,13 +2,14 @@
 
 from django.conf import settings
 from django.db import models
+from django.http import HttpRequest
 
-from kyodo.models import AuditEvent
+from kyodo.models import AuditEvent, User
 
 Action = AuditEvent.Action
 
 
-def client_address(request) -> str | None:
+def client_address(request: HttpRequest) -> str | None:
     """The address of the browser that sent the request.
 
     Behind the reverse proxy (KYODO_BEHIND_PROXY), nginx appends the client's address to
@@ -21,14 +22,18 @@ def client_address(request) -> str | None:
     return address or None
 
 
-_FROM_REQUEST = object()
+class _FromRequest:
+    """The default of record()'s user: the request's, if someone is logged in."""
+
+
+_FROM_REQUEST = _FromRequest()
 
 
 def record(
     action: str,
     *,
-    request=None,
-    user=_FROM_REQUEST,
+    request: HttpRequest | None = None,
+    user: User | None | _FromRequest = _FROM_REQUEST,
     username: str = "",
     address: str | None = None,
     obj: models.Model | None = None,
@@ -39,9 +44,8 @@ def record(
     user and address default to the request's (pass user=None for "no account", e.g. a
     failed log-in under a name that does not exist, even while someone is logged in).
     """
-    if user is _FROM_REQUEST:
-        authenticated = request is not None and request.user.is_authenticated
-        user = request.user if authenticated else None
+    if isinstance(user, _FromRequest):
+        user = request.user if request is not None and request.user.is_authenticated else None
     if user is not None and not username:
         username = user.get_username()
     if address is None and request is not None:

@@ -1,10 +1,13 @@
 """What every page's header needs: the navigation for the user's role."""
 
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest
 from django.urls import reverse
 
 
-def navigation(request) -> dict:
+def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     items = []
     if user.is_authenticated:
@@ -33,7 +36,7 @@ def navigation(request) -> dict:
     }
 
 
-def _active_key(request) -> str:
+def _active_key(request: HttpRequest) -> str:
     """Which menu item the current page belongs to."""
     match = getattr(request, "resolver_match", None)
     if match is None:

@@ -6,9 +6,10 @@ the guard against spreadsheet formulas are decided once.
 
 import csv
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,8 +38,13 @@ def csv_lines(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> Iterator[
         yield writer.writerow(["" if v is None else safe_cell(v) for v in row]).encode("utf-8")
 
 
-def _named(response: HttpResponse | StreamingHttpResponse, filename: str, *, inline: bool):
-    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+_Response = TypeVar("_Response", bound=HttpResponseBase)
+
+
+def _named(response: _Response, filename: str, *, inline: bool) -> _Response:
+    # No header at all for an inline file without a name (Django gives None for it).
+    if disposition := content_disposition_header(not inline, filename):
+        response["Content-Disposition"] = disposition
     return response
 
 

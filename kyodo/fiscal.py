@@ -215,8 +215,9 @@ def _day_text(d: date) -> str:
 
 def _month_day(match: re.Match[str]) -> tuple[int, int]:
     """Pick the month and day from whichever alternative of a date pattern matched."""
-    month = match["m1"] or match["m2"] or match.groupdict().get("m3")
-    day = match["d1"] or match["d2"] or match.groupdict().get("d3")
+    # One alternative matched; m3 and d3 exist only in the 西暦 pattern, which has them last.
+    month = match["m1"] or match["m2"] or match.groupdict()["m3"]
+    day = match["d1"] or match["d2"] or match.groupdict()["d3"]
     return int(month), int(day)
 
 

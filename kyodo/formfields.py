@@ -141,6 +141,7 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         key = self.to_field_name or "pk"
+        assert self.queryset is not None  # the field is always given one
         meta = self.queryset.model._meta
         column = meta.pk if key == "pk" else meta.get_field(key)
         if isinstance(column, models.IntegerField):
@@ -155,4 +156,5 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                         code="invalid_choice",
                         params={"value": item},
                     )
-        return super()._check_values(value)
+        # Django's private method, which django-stubs does not declare.
+        return super()._check_values(value)  # type: ignore[misc]

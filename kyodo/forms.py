@@ -67,17 +67,21 @@ class KyodoModelForm(forms.ModelForm):
 
 
 class VersionedFormMixin(forms.Form):
-    """Carries the version the user started from, for optimistic locking."""
+    """Carries the version the user started from, for optimistic locking.
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    A blank version means "I saw no record yet": a page that creates its record on the first
+    save (対象確認, 選定, 評価) may find that someone else created it meanwhile. The service
+    then answers with the conflict (kept input, the other person's values beside it) instead
+    of a "required" error on a hidden field that the user could never fix.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         instance = getattr(self, "instance", None)
         if instance is not None and instance.pk is not None:
             self.fields["version"].initial = instance.version
-        else:
-            self.fields["version"].required = False
 
     def take_current_version(self, current_version: int) -> None:
         """After a conflict: let the next save, made knowingly, replace the newer version."""

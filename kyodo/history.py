@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db import models
 
@@ -30,36 +31,36 @@ _ACTIONS = {"+": "登録", "~": "変更", "-": "削除"}
 _HIDDEN = {"version", "updated_at", "created_at", "search_index", "archived_at"}
 
 
-def _display(model: type[models.Model], name: str, value, related: dict) -> str:
-    db_field = model._meta.get_field(name)
+def _display(db_field: models.Field, value: Any, related: dict[tuple[Any, Any], Any]) -> str:
     if isinstance(db_field, models.ForeignKey) and value is not None:
         return str(related.get((db_field.related_model, value), value))
     text = display_value(db_field, value, empty="（なし）")
     return text if len(text) <= 200 else text[:200] + "…"
 
 
-def history_entries(*querysets: models.QuerySet) -> list[Entry]:
+def history_entries(*querysets: models.QuerySet[Any]) -> list[Entry]:
     """Entries newest first from several historical querysets, each diffed per object."""
-    rows = []
+    rows: list[Any] = []  # simple-history's historical records, which are not typed
     for qs in querysets:
         rows.extend(qs.select_related("history_user").order_by("history_date", "history_id"))
     # Merge the querysets into one timeline; the sort is stable, so each object keeps its order.
     rows.sort(key=lambda row: row.history_date)
     # Resolve foreign keys once per model, not per row.
-    wanted: dict[type[models.Model], set] = defaultdict(set)
+    wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
     for row in rows:
         model = row.instance_type
         for f in model._meta.concrete_fields:
             if isinstance(f, models.ForeignKey) and f.name not in {"created_by"}:
                 value = getattr(row, f.attname)
                 if value is not None:
-                    wanted[f.related_model].add(value)
+                    # Once the apps are loaded, a foreign key's "self" is its model class.
+                    wanted[f.related_model].add(value)  # type: ignore[index]
     related = {
         (rel_model, obj.pk): obj
         for rel_model, ids in wanted.items()
         for obj in rel_model._default_manager.filter(pk__in=ids)
     }
-    previous: dict[tuple, object] = {}
+    previous: dict[tuple[Any, Any], Any] = {}
     entries = []
     for row in rows:
         model = row.instance_type
@@ -75,8 +76,8 @@ def history_entries(*querysets: models.QuerySet) -> list[Entry]:
                     changes.append(
                         Change(
                             label=str(f.verbose_name),
-                            old=_display(model, f.name, old, related),
-                            new=_display(model, f.name, new, related),
+                            old=_display(f, old, related),
+                            new=_display(f, new, related),
                         )
                     )
         elif row.history_type == "-":
@@ -105,10 +106,10 @@ def history_entries(*querysets: models.QuerySet) -> list[Entry]:
     return entries
 
 
-def _describe(row, model: type[models.Model], related: dict) -> str:
+def _describe(row: Any, model: type[models.Model], related: dict[tuple[Any, Any], Any]) -> str:
     """Name a link row by its foreign keys and choices (not by str(), which would query)."""
     parts = [
-        _display(model, f.name, getattr(row, f.attname), related)
+        _display(f, getattr(row, f.attname), related)
         for f in model._meta.concrete_fields
         if (isinstance(f, models.ForeignKey) and f.name != "project") or f.choices
     ]

@@ -19,6 +19,7 @@ from typing import Literal
 
 from django.conf import settings
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 
 from kyodo import audit
@@ -72,10 +73,11 @@ def login_blocked(username: str, address: str | None) -> Block | None:
     match = Q(username__iexact=username) if username else Q(pk__in=[])
     if address:
         match |= Q(address=address)
-    events = AuditEvent.objects.filter(
-        match, action__in=_COUNTED, at__gt=timezone.now() - _window()
-    ).order_by("at", "pk")
-    events = list(events.only("action", "at", "username", "address"))
+    events = list(
+        AuditEvent.objects.filter(match, action__in=_COUNTED, at__gt=timezone.now() - _window())
+        .order_by("at", "pk")
+        .only("action", "at", "username", "address")
+    )
 
     blocks = []
     if username:
@@ -111,7 +113,7 @@ def locked_usernames() -> set[str]:
     return {name for name, rows in by_name.items() if _blocked_until(rows, limit)}
 
 
-def login_refused(*, request, username: str, block: Block) -> AuditEvent:
+def login_refused(*, request: HttpRequest | None, username: str, block: Block) -> AuditEvent:
     """Record an attempt turned away while blocked."""
     reason = "ユーザー名" if block.reason == "account" else "接続元アドレス"
     return audit.record(
@@ -123,7 +125,9 @@ def login_refused(*, request, username: str, block: Block) -> AuditEvent:
     )
 
 
-def login_failed(*, request, username: str, password_right: bool = False) -> AuditEvent:
+def login_failed(
+    *, request: HttpRequest | None, username: str, password_right: bool = False
+) -> AuditEvent:
     """Record a failed log-in under the typed username (and the account, if there is one).
 
     password_right: the password was right but the account may not log in there (inactive,
@@ -138,7 +142,7 @@ def login_failed(*, request, username: str, password_right: bool = False) -> Aud
     )
 
 
-def login_succeeded(*, request, user: User) -> AuditEvent:
+def login_succeeded(*, request: HttpRequest | None, user: User) -> AuditEvent:
     """Record a successful log-in, which starts the failure counts again."""
     return audit.record(Action.LOGIN_SUCCEEDED, request=request, user=user)
 

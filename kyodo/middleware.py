@@ -1,6 +1,9 @@
 """Response headers every page carries."""
 
+from collections.abc import Callable
+
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 
 
 class ContentSecurityPolicyMiddleware:
@@ -10,10 +13,10 @@ class ContentSecurityPolicyMiddleware:
     A view that serves uploaded files sets a stricter policy of its own, which is kept.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.KYODO_CSP)
         return response

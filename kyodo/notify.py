@@ -5,12 +5,14 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import send_mail
 
+from kyodo.models import User
+
 
 def absolute_url(path: str) -> str:
     return settings.KYODO_BASE_URL.rstrip("/") + path
 
 
-def notify(recipients: Iterable, subject: str, body: str, path: str) -> int:
+def notify(recipients: Iterable[User], subject: str, body: str, path: str) -> int:
     """Send one plain-text notice to each user with an e-mail address; return how many."""
     addresses = sorted({u.email for u in recipients if u.email})
     if not addresses:

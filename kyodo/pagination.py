@@ -1,10 +1,14 @@
 """One way to page a list: the page, the page links to show and the query string they keep."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 
-def paginate(request, queryset) -> dict:
+def paginate(request: HttpRequest, queryset: QuerySet[Any]) -> dict[str, Any]:
     """{"page": …, "page_links": …, "query": …} for includes/pagination.html.
 
     page_links holds the page numbers to link (first, last, two either side of the current

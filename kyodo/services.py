@@ -3,6 +3,8 @@
 from django.db import models
 from django.db.models import F
 
+from kyodo.models import User
+
 
 class DomainError(Exception):
     """A rule of the domain refused the action; the message is shown to the user."""
@@ -20,20 +22,24 @@ class ConflictError(DomainError):
 
 
 def save_with_version(
-    instance: models.Model, *, expected_version: int, by, reason: str = ""
+    instance: models.Model, *, expected_version: int | None, by: User, reason: str = ""
 ) -> None:
     """Save instance only if nobody saved it since expected_version; bump the version.
 
     Must run inside a transaction: the version is claimed first with a conditional UPDATE,
-    so two concurrent saves cannot both pass.
+    so two concurrent saves cannot both pass. No expected version means the user saw no
+    record at all: someone else has created it since, which is a conflict too.
     """
     model = type(instance)
-    claimed = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
-        version=F("version") + 1
-    )
-    if not claimed:
+    if (
+        expected_version is None
+        or not model._default_manager.filter(pk=instance.pk, version=expected_version).update(
+            version=F("version") + 1
+        )
+    ):
         raise ConflictError(model._default_manager.get(pk=instance.pk))
-    instance.version = expected_version + 1
+    # Every versioned model declares `version`; they share no base class to say so.
+    instance.version = expected_version + 1  # type: ignore[attr-defined]
     record_history_author(instance, by=by, reason=reason)
     instance.save()
 
@@ -52,20 +58,22 @@ def claim_archive_change(instance: models.Model, *, archived: bool) -> bool:
     return bool(claimed)
 
 
-def record_history_author(instance: models.Model, *, by, reason: str = "") -> None:
+def record_history_author(instance: models.Model, *, by: User | None, reason: str = "") -> None:
     """Tell django-simple-history who makes the next save and why."""
-    instance._history_user = by
+    # simple-history reads these attributes, which it documents but no stub declares.
+    instance._history_user = by  # type: ignore[attr-defined]
     if reason:
         # simple-history keeps the reason in 100 characters (PostgreSQL refuses more).
-        instance._change_reason = reason if len(reason) <= 100 else reason[:99] + "…"
+        reason = reason if len(reason) <= 100 else reason[:99] + "…"
+        instance._change_reason = reason  # type: ignore[attr-defined]
 
 
 def save_record(
-    instance: models.Model, *, expected_version: int | None, by, reason: str = ""
+    instance: models.Model, *, expected_version: int | None, by: User, reason: str = ""
 ) -> None:
     """Create instance, or save it with the optimistic lock if it already exists."""
     if instance._state.adding:
         record_history_author(instance, by=by, reason=reason)
         instance.save()
     else:
-        save_with_version(instance, expected_version=expected_version or 0, by=by, reason=reason)
+        save_with_version(instance, expected_version=expected_version, by=by, reason=reason)

@@ -84,12 +84,14 @@ def _sniff(upload: UploadedFile) -> Kind | None:
 def check_upload(upload: UploadedFile) -> CheckedUpload:
     """Refuse a file that is too large, of a kind not accepted, or not what its name says."""
     limit = max_upload_bytes()
-    if upload.size > limit:
+    size = upload.size
+    assert size is not None  # Django sets it on every uploaded file
+    if size > limit:
         raise ValidationError(
-            f"ファイルが大きすぎます（{_mb(upload.size)}）。{_mb(limit)}までにしてください。",
+            f"ファイルが大きすぎます（{_mb(size)}）。{_mb(limit)}までにしてください。",
             code="too_large",
         )
-    if upload.size == 0:
+    if size == 0:
         raise ValidationError("ファイルが空です。", code="empty")
     name = PurePath(upload.name or "").name[:200]
     suffix = PurePath(name).suffix.lower()
@@ -109,7 +111,7 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    return CheckedUpload(kind=kind, name=name, size=upload.size, sha256=digest.hexdigest())
+    return CheckedUpload(kind=kind, name=name, size=size, sha256=digest.hexdigest())
 
 
 def _mb(size: int) -> str:

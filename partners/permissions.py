@@ -1,9 +1,11 @@
 """Who may see and change a partner's profile and the city's issues for matching."""
 
 import rules
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from kyodo.models import User
 from kyodo.rules import (
     is_admin,
     is_city_staff,
@@ -15,17 +17,17 @@ from partners.models import CityIssue, Partner
 
 
 @rules.predicate
-def is_own_organisation(user, partner: Partner) -> bool:
+def is_own_organisation(user: User | AnonymousUser, partner: Partner) -> bool:
     return is_partner_user(user) and partner.pk == user.partner_id
 
 
 @rules.predicate
-def is_not_archived(user, partner: Partner) -> bool:
+def is_not_archived(user: User | AnonymousUser, partner: Partner) -> bool:
     return partner.archived_at is None
 
 
 @rules.predicate
-def is_archived(user, partner: Partner) -> bool:
+def is_archived(user: User | AnonymousUser, partner: Partner) -> bool:
     return partner.archived_at is not None
 
 
@@ -36,7 +38,7 @@ rules.add_perm("partners.archive_partner", (is_coordinator | is_admin) & is_not_
 rules.add_perm("partners.restore_partner", (is_coordinator | is_admin) & is_archived)
 
 
-def get_partner_for(user, pk: int, *, perm: str = "partners.view_partner") -> Partner:
+def get_partner_for(user: User, pk: int, *, perm: str = "partners.view_partner") -> Partner:
     """Fetch a partner for user: 404 if they must not know it, 403 if they may not do perm."""
     partner = get_object_or_404(
         Partner.objects.visible_to(user).prefetch_related("activity_fields"), pk=pk
@@ -52,17 +54,17 @@ def get_partner_for(user, pk: int, *, perm: str = "partners.view_partner") -> Pa
 
 
 @rules.predicate
-def is_issue_department(user, issue) -> bool:
+def is_issue_department(user: User | AnonymousUser, issue: CityIssue) -> bool:
     return is_department_staff(user) and issue.department_id == user.department_id
 
 
 @rules.predicate
-def is_issue_not_archived(user, issue) -> bool:
+def is_issue_not_archived(user: User | AnonymousUser, issue: CityIssue) -> bool:
     return issue.archived_at is None
 
 
 @rules.predicate
-def is_issue_open(user, issue) -> bool:
+def is_issue_open(user: User | AnonymousUser, issue: CityIssue) -> bool:
     return issue.is_open
 
 
@@ -84,7 +86,7 @@ rules.add_perm("partners.view_issue_matches", is_city_staff)
 rules.add_perm("partners.express_interest", is_partner_user & is_issue_open)
 
 
-def get_issue_for(user, pk: int, *, perm: str = "partners.view_cityissue"):
+def get_issue_for(user: User, pk: int, *, perm: str = "partners.view_cityissue") -> CityIssue:
     """Fetch a city issue for user: 404 if they must not know it, 403 if they may not do perm."""
     issue = get_object_or_404(
         CityIssue.objects.visible_to(user)

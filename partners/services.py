@@ -1,7 +1,9 @@
 """Writes to the partner directory and to the city issues shared for matching."""
 
+from typing import Any
+
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from kyodo import audit
@@ -24,8 +26,10 @@ def _index(partner: Partner) -> str:
 
 
 @transaction.atomic
-def partner_create(*, by, data: dict, activity_fields: list[ActivityField]) -> Partner:
-    """Register a partner in the directory."""
+def partner_create(
+    *, by: User | None, data: dict[str, Any], activity_fields: list[ActivityField]
+) -> Partner:
+    """Register a partner in the directory (by None: the demo data, entered by nobody)."""
     partner = Partner(**data)
     partner.search_index = _index(partner)
     record_history_author(partner, by=by, reason="登録")
@@ -36,7 +40,12 @@ def partner_create(*, by, data: dict, activity_fields: list[ActivityField]) -> P
 
 @transaction.atomic
 def partner_update(
-    *, partner: Partner, by, expected_version: int, data: dict, activity_fields: list[ActivityField]
+    *,
+    partner: Partner,
+    by: User,
+    expected_version: int | None,
+    data: dict[str, Any],
+    activity_fields: list[ActivityField],
 ) -> Partner:
     """Save an edit unless someone else saved the partner since the user loaded it."""
     if partner.is_archived:
@@ -50,7 +59,7 @@ def partner_update(
 
 
 @transaction.atomic
-def partner_archive(*, partner: Partner, by) -> Partner:
+def partner_archive(*, partner: Partner, by: User) -> Partner:
     """Take a partner out of the directory lists; its records stay."""
     if partner.is_archived or not claim_archive_change(partner, archived=False):
         raise DomainError("この団体はすでにアーカイブされています。")
@@ -63,7 +72,7 @@ def partner_archive(*, partner: Partner, by) -> Partner:
 
 
 @transaction.atomic
-def partner_restore(*, partner: Partner, by) -> Partner:
+def partner_restore(*, partner: Partner, by: User) -> Partner:
     """Bring an archived partner back."""
     if not partner.is_archived or not claim_archive_change(partner, archived=True):
         raise DomainError("この団体はアーカイブされていません。")
@@ -79,7 +88,7 @@ def partner_restore(*, partner: Partner, by) -> Partner:
 
 @transaction.atomic
 def issue_create(
-    *, by, department: Department, data: dict, activity_fields: list[ActivityField]
+    *, by: User, department: Department, data: dict[str, Any], activity_fields: list[ActivityField]
 ) -> CityIssue:
     """Post an issue a department wants to solve with partners."""
     issue = CityIssue(**data, department=department, created_by=by)
@@ -93,9 +102,9 @@ def issue_create(
 def issue_update(
     *,
     issue: CityIssue,
-    by,
-    expected_version: int,
-    data: dict,
+    by: User,
+    expected_version: int | None,
+    data: dict[str, Any],
     activity_fields: list[ActivityField],
 ) -> CityIssue:
     """Save an edit unless someone else saved the issue since the user loaded it."""
@@ -109,7 +118,7 @@ def issue_update(
 
 
 @transaction.atomic
-def issue_close(*, issue: CityIssue, by) -> CityIssue:
+def issue_close(*, issue: CityIssue, by: User) -> CityIssue:
     """Stop taking partners' interest in an issue; what was received stays."""
     issue = CityIssue.objects.select_for_update().get(pk=issue.pk)
     if issue.is_archived:
@@ -123,7 +132,7 @@ def issue_close(*, issue: CityIssue, by) -> CityIssue:
     return issue
 
 
-def _issue_recipients(issue: CityIssue):
+def _issue_recipients(issue: CityIssue) -> QuerySet[User]:
     """The owning department's staff, and whoever posted the issue for them."""
     return User.objects.filter(
         Q(role=User.Role.DEPARTMENT, department_id=issue.department_id) | Q(pk=issue.created_by_id),
@@ -133,7 +142,7 @@ def _issue_recipients(issue: CityIssue):
 
 @transaction.atomic
 def interest_record(
-    *, issue: CityIssue, partner: Partner, by, note: str = ""
+    *, issue: CityIssue, partner: Partner, by: User, note: str = ""
 ) -> tuple[Interest, bool]:
     """Record that partner is interested in issue, once; tell the department on commit.
 

@@ -6,6 +6,7 @@ a rules permission built from it gives the view its 403.
 """
 
 import rules
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
@@ -17,30 +18,30 @@ ARCHIVED = "アーカイブした事業です。元に戻すまで、記録も�
 
 
 @rules.predicate
-def is_owning_department(user, project: Project) -> bool:
+def is_owning_department(user: User | AnonymousUser, project: Project) -> bool:
     return is_department_staff(user) and project.department_id == user.department_id
 
 
 @rules.predicate
-def is_project_partner(user, project: Project) -> bool:
+def is_project_partner(user: User | AnonymousUser, project: Project) -> bool:
     if not is_partner_user(user):
         return False
     return any(pp.partner_id == user.partner_id for pp in project.project_partners.all())
 
 
 @rules.predicate
-def is_not_archived(user, project: Project) -> bool:
+def is_not_archived(user: User | AnonymousUser, project: Project) -> bool:
     return project.archived_at is None
 
 
 @rules.predicate
-def is_archived(user, project: Project) -> bool:
+def is_archived(user: User | AnonymousUser, project: Project) -> bool:
     return project.archived_at is not None
 
 
-def _status_in(*statuses: str):
+def _status_in(*statuses: str) -> rules.Predicate:
     @rules.predicate
-    def check(user, project: Project) -> bool:
+    def check(user: User | AnonymousUser, project: Project) -> bool:
         return project.status in statuses
 
     check.name = f"status_in_{'_'.join(statuses)}"
@@ -79,7 +80,7 @@ rules.add_perm("projects.import_projects", is_reviewer)
 rules.add_perm("projects.view_internal_notes", is_department_staff | is_coordinator | is_admin)
 
 
-def get_project_for(user, pk: int, *, perm: str = "projects.view_project") -> Project:
+def get_project_for(user: User, pk: int, *, perm: str = "projects.view_project") -> Project:
     """Fetch a project for user: 404 if they must not know it, 403 if they may not do perm."""
     project = get_object_or_404(
         Project.objects.visible_to(user)

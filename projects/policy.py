@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import models
 
 from projects.models import (
+    FormDetail,
     HojoDetail,
     ImplementationForm,
     ItakuDetail,
@@ -55,10 +56,10 @@ class FormSpec:
     # 5 = the city is most involved (委託), 1 = least (後援), after 第1-6's ordering.
     involvement: int
     involvement_label: str
-    detail_model: type[models.Model]
+    detail_model: type[FormDetail]
     partner_role: PartnerRole
     document: str
-    steps: dict
+    steps: dict[Step, Need]
     # Facts of the detail model the 企画 step needs before it counts as done.
     plan_fields: tuple[str, ...] = ()
     # Whether the project budget (事業費) belongs to the plan (後援 moves no money).
@@ -70,7 +71,8 @@ class FormSpec:
 
     @property
     def detail_related_name(self) -> str:
-        return self.detail_model._meta.model_name
+        # Always set on a model class; django-stubs allows None for unattached Options.
+        return self.detail_model._meta.model_name  # type: ignore[return-value]
 
 
 POLICY: dict[str, FormSpec] = {

@@ -6,10 +6,13 @@ project's 実施形態 requires it. Screens (the step bar, the transitions' guar
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 from django.urls import reverse
 
+from kyodo.display import model_field
 from projects.models import AgreementVersion, Eligibility, FormDetail, Project
 from projects.policy import Need, Step, spec_for
 from projects.services.project import project_detail
@@ -101,11 +104,11 @@ class StepState:
         return "済" if self.done else "未了"
 
 
-def _label(model, name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name)
+def _label(model: type[models.Model], name: str) -> str:
+    return str(model_field(model, name).verbose_name)
 
 
-def _plan_missing(project: Project, detail) -> list[str]:
+def _plan_missing(project: Project, detail: FormDetail | None) -> list[str]:
     spec = spec_for(project.implementation_form)
     missing = [_label(Project, n) for n in (*PLAN_FIELDS, *PLAN_DATES) if not getattr(project, n)]
     if spec.needs_budget and project.budget is None:
@@ -199,7 +202,7 @@ def blocking(states: list[StepState], steps: tuple[Step, ...]) -> list[StepState
     return [s for s in states if s.step in steps and s.need == Need.REQUIRED and not s.done]
 
 
-def step_context(project: Project, step: Step) -> dict:
+def step_context(project: Project, step: Step) -> dict[str, Any]:
     """What a step's pages show around their content: the step bar and this step's state."""
     steps = step_states(project, project_detail(project))
     return {"project": project, "steps": steps, "step": next(s for s in steps if s.step == step)}

@@ -67,10 +67,8 @@ def agreement_summary(project: Project) -> dict | None:
 
 
 def evaluation_summary(project: Project) -> dict:
-    """Averages per item over the submitted evaluations of both sides; no comments."""
-    evaluations = list(
-        ProcessEvaluation.objects.filter(project=project, submitted_at__isnull=False)
-    )
+    """Averages per item once every side has submitted (none before); no comments."""
+    evaluations = list(ProcessEvaluation.objects.filter(project=project).released())
     items = []
     for key, label, _q in ITEMS:
         values = [getattr(e, f"{key}_rating") for e in evaluations if getattr(e, f"{key}_rating")]

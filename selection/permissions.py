@@ -6,6 +6,7 @@ the panel's members see them; other staff know only that a selection exists; par
 """
 
 import rules
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -17,19 +18,19 @@ from selection.models import Reviewer, Selection
 
 
 @rules.predicate
-def is_selection_owner(user: User, selection: Selection) -> bool:
+def is_selection_owner(user: User | AnonymousUser, selection: Selection) -> bool:
     return is_owning_department(user, selection.project)
 
 
 @rules.predicate
-def is_panel_member(user: User, selection: Selection) -> bool:
+def is_panel_member(user: User | AnonymousUser, selection: Selection) -> bool:
     if not user.is_authenticated:
         return False
     return any(r.user_id == user.pk for r in selection.reviewers.all())
 
 
 @rules.predicate
-def project_is_open_for_steps(user: User, selection: Selection) -> bool:
+def project_is_open_for_steps(user: User | AnonymousUser, selection: Selection) -> bool:
     return user.has_perm("projects.change_steps", selection.project)
 
 
@@ -43,12 +44,12 @@ rules.add_perm(
 
 
 @rules.predicate
-def is_own_seat(user: User, reviewer: Reviewer) -> bool:
+def is_own_seat(user: User | AnonymousUser, reviewer: Reviewer) -> bool:
     return user.is_authenticated and reviewer.user_id == user.pk
 
 
 @rules.predicate
-def is_external_seat_managed_by(user: User, reviewer: Reviewer) -> bool:
+def is_external_seat_managed_by(user: User | AnonymousUser, reviewer: Reviewer) -> bool:
     # An outside member has no log-in: the department types their sheet in for them.
     return reviewer.user_id is None and user.has_perm(
         "selection.manage_selection", reviewer.selection
@@ -56,7 +57,7 @@ def is_external_seat_managed_by(user: User, reviewer: Reviewer) -> bool:
 
 
 @rules.predicate
-def is_seat_of_active_project(user: User, reviewer: Reviewer) -> bool:
+def is_seat_of_active_project(user: User | AnonymousUser, reviewer: Reviewer) -> bool:
     return reviewer.selection.project.archived_at is None
 
 

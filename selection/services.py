@@ -5,13 +5,18 @@
 so that every reviewer scores the same sheet; nothing changes after the decision.
 """
 
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kyodo import audit
-from kyodo.models import AuditEvent
+from kyodo.models import AuditEvent, User
 from kyodo.rules import is_city_staff
 from kyodo.services import (
     DomainError,
@@ -65,7 +70,7 @@ def _refuse_if_archived(project: Project) -> None:
         raise DomainError(reason)
 
 
-def _bump(selection: Selection, *, by, reason: str) -> None:
+def _bump(selection: Selection, *, by: User, reason: str) -> None:
     """Mark the selection as changed, so that an open edit form of it becomes stale."""
     selection.version += 1
     record_history_author(selection, by=by, reason=reason)
@@ -90,7 +95,9 @@ def _refuse_if_scoring_started(selection: Selection, what: str) -> None:
 
 
 @transaction.atomic
-def selection_save(*, project, by, expected_version: int | None, data: dict) -> Selection:
+def selection_save(
+    *, project: Project, by: User, expected_version: int | None, data: dict[str, Any]
+) -> Selection:
     """Create or edit the header of the selection: method, call period, notes."""
     _refuse_if_archived(project)
     selection = Selection.objects.select_for_update().filter(project=project).first() or Selection(
@@ -123,7 +130,9 @@ def selection_save(*, project, by, expected_version: int | None, data: dict) -> 
 
 
 @transaction.atomic
-def criteria_save(*, selection: Selection, by, expected_version: int, rows: list[dict]) -> None:
+def criteria_save(
+    *, selection: Selection, by: User, expected_version: int | None, rows: list[dict[str, Any]]
+) -> None:
     """Replace the scoring criteria; rows are dicts with id (or None), the fields, delete."""
     selection = _locked(selection)
     _refuse_if_decided(selection)
@@ -134,7 +143,7 @@ def criteria_save(*, selection: Selection, by, expected_version: int, rows: list
     if all(row["weight"] == 0 for row in kept):
         raise DomainError("すべての基準の重みが0です。少なくとも1つは1以上にしてください。")
     save_with_version(selection, expected_version=expected_version, by=by, reason="審査基準")
-    existing = {c.pk: c for c in selection.criteria.all()}
+    existing: dict[int | None, Criterion] = {c.pk: c for c in selection.criteria.all()}
     for n, row in enumerate(rows):
         criterion = existing.get(row.get("id"))
         if row.get("delete"):
@@ -152,7 +161,14 @@ def criteria_save(*, selection: Selection, by, expected_version: int, rows: list
 
 
 @transaction.atomic
-def reviewer_add(*, selection: Selection, by, user=None, name: str = "", affiliation: str = ""):
+def reviewer_add(
+    *,
+    selection: Selection,
+    by: User,
+    user: User | None = None,
+    name: str = "",
+    affiliation: str = "",
+) -> Reviewer:
     """Add a member to the panel: a city user, or an outside member by name."""
     selection = _locked(selection)
     _refuse_if_decided(selection)
@@ -175,7 +191,7 @@ def reviewer_add(*, selection: Selection, by, user=None, name: str = "", affilia
 
 
 @transaction.atomic
-def reviewer_remove(*, reviewer: Reviewer, by) -> None:
+def reviewer_remove(*, reviewer: Reviewer, by: User) -> None:
     """Take a member off the panel, only while they have not scored anything."""
     selection = _locked(reviewer.selection)
     _refuse_if_decided(selection)
@@ -192,11 +208,11 @@ def reviewer_remove(*, reviewer: Reviewer, by) -> None:
 def candidate_add(
     *,
     selection: Selection,
-    by,
+    by: User,
     partner: Partner | None = None,
-    new_partner: dict | None = None,
+    new_partner: dict[str, Any] | None = None,
     proposal_summary: str = "",
-    applied_on=None,
+    applied_on: date | None = None,
 ) -> Candidate:
     """Enter an application; a group not yet in the directory is registered on the way."""
     selection = _locked(selection)
@@ -225,7 +241,9 @@ def candidate_add(
 
 
 @transaction.atomic
-def candidate_update(*, candidate: Candidate, by, expected_version: int, data: dict) -> Candidate:
+def candidate_update(
+    *, candidate: Candidate, by: User, expected_version: int | None, data: dict[str, Any]
+) -> Candidate:
     """Edit what was recorded of an application (its summary, the date)."""
     _refuse_if_decided(_locked(candidate.selection))
     for name, value in data.items():
@@ -235,7 +253,7 @@ def candidate_update(*, candidate: Candidate, by, expected_version: int, data: d
 
 
 @transaction.atomic
-def proposal_file_add(*, candidate: Candidate, by, upload: UploadedFile) -> ProposalFile:
+def proposal_file_add(*, candidate: Candidate, by: User, upload: UploadedFile) -> ProposalFile:
     """Attach a file to an application, after checking its size and its real type."""
     _refuse_if_decided(_locked(candidate.selection))
     checked = check_upload(upload)  # a ValidationError here carries the user's message
@@ -254,7 +272,7 @@ def proposal_file_add(*, candidate: Candidate, by, upload: UploadedFile) -> Prop
 
 
 @transaction.atomic
-def proposal_file_archive(*, stored: ProposalFile, by) -> None:
+def proposal_file_archive(*, stored: ProposalFile, by: User) -> None:
     """Take a file out of the list (a wrong upload); it stays on record."""
     _refuse_if_decided(_locked(stored.candidate.selection))
     if stored.archived_at is not None:
@@ -267,7 +285,7 @@ def proposal_file_archive(*, stored: ProposalFile, by) -> None:
     )
 
 
-def _transition(selection: Selection, *, by, to: str, reason: str) -> Selection:
+def _transition(selection: Selection, *, by: User, to: str, reason: str) -> Selection:
     selection.state = to
     record_history_author(selection, by=by, reason=reason)
     selection.version += 1
@@ -286,7 +304,7 @@ def start_gaps(selection: Selection) -> list[str]:
 
 
 @transaction.atomic
-def selection_open_call(*, selection: Selection, by) -> Selection:
+def selection_open_call(*, selection: Selection, by: User) -> Selection:
     """準備中 → 募集中: the call is published."""
     selection = _locked(selection)
     if not selection.is_competitive:
@@ -299,7 +317,7 @@ def selection_open_call(*, selection: Selection, by) -> Selection:
 
 
 @transaction.atomic
-def selection_close_call(*, selection: Selection, by) -> Selection:
+def selection_close_call(*, selection: Selection, by: User) -> Selection:
     """募集中 → 審査中: applications are closed and the reviewers may score."""
     selection = _locked(selection)
     if selection.state != Selection.State.OPEN:
@@ -317,8 +335,8 @@ def selection_close_call(*, selection: Selection, by) -> Selection:
 def score_sheet_save(
     *,
     reviewer: Reviewer,
-    by,
-    expected_version: int,
+    by: User,
+    expected_version: int | None,
     cells: dict[tuple[int, int], tuple[int | None, str]],
     submit: bool,
 ) -> Reviewer:
@@ -356,7 +374,8 @@ def score_sheet_save(
         reason="採点を提出" if submit and not reviewer.has_submitted else "採点",
     )
     existing = {(s.candidate_id, s.criterion_id): s for s in reviewer.scores.all()}
-    to_create, to_update = [], []
+    to_create: list[Score] = []
+    to_update: list[Score] = []
     for key, (value, comment) in cells.items():
         score = existing.get(key)
         if value is None:
@@ -393,7 +412,7 @@ def score_sheet_save(
     return reviewer
 
 
-def _all_cells(candidate_ids, criteria) -> list[tuple[int, int]]:
+def _all_cells(candidate_ids: Iterable[int], criteria: Iterable[int]) -> list[tuple[int, int]]:
     return [(cand, crit) for cand in sorted(candidate_ids) for crit in criteria]
 
 
@@ -414,9 +433,9 @@ def decide_gaps(selection: Selection) -> list[str]:
 def selection_decide(
     *,
     selection: Selection,
-    by,
+    by: User,
     candidate: Candidate,
-    decided_on,
+    decided_on: date,
     not_top_reason: str = "",
     incomplete_reason: str = "",
 ) -> Selection:
@@ -461,10 +480,8 @@ def selection_decide(
     return selection
 
 
-def record_context(selection: Selection) -> dict:
+def record_context(selection: Selection) -> dict[str, Any]:
     """What the printed 審査結果表 shows: the call, the criteria, the totals, the decision."""
-    from django.conf import settings
-
     reviewers = list(selection.reviewers.select_related("user"))
     return {
         "selection": selection,

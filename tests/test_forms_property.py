@@ -620,7 +620,7 @@ FORMS = [
     Row("projects:detail", "project", "admin", "projects:partner_add", 2, _add_partner),
     # The draft cannot be submitted yet (steps missing): refused with the page and a message.
     Row("projects:detail", "project", "admin", "projects:transition", 2, accepted=(400,)),
-    Row("projects:detail", "project", "admin", "projects:restore", 1),
+    Row("projects:detail", "archived", "admin", "projects:restore", 1),
     Row("projects:partner_remove", "link", "admin", "projects:partner_remove", 1),
     Row("projects:eligibility", "project", "admin", "projects:eligibility", 3, _eligibility),
     Row("projects:disclosure", "project", "admin", "projects:disclosure", 3),
@@ -637,7 +637,7 @@ FORMS = [
     Row("partners:create", None, "admin", "partners:create", 4, _fixed(name="新しい団体")),
     Row("partners:edit", "partner", "partner", "partners:edit", 4),
     Row("partners:archive", "partner", "admin", "partners:archive", 1),
-    Row("partners:detail", "partner", "admin", "partners:restore", 1),
+    Row("partners:detail", "archived_partner", "admin", "partners:restore", 1),
     Row("partners:issue_create", None, "admin", "partners:issue_create", 3, _issue),
     Row("partners:issue_edit", "issue", "admin", "partners:issue_edit", 3),
     Row("partners:issue_detail", "issue", "admin", "partners:issue_close", 1),

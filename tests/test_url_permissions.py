@@ -15,7 +15,7 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from evaluations.models import BeneficiarySurvey
+from evaluations.models import ITEM_KEYS, BeneficiarySurvey, ProcessEvaluation
 from kyodo.models import User
 from partners.models import CityIssue
 from projects.models import Agreement, AgreementVersion, Consultation, FollowUp
@@ -28,6 +28,7 @@ from tests.factories import (
     UserFactory,
 )
 
+CITY_REMARK = "市の側だけが書いた評価のコメント"
 ROLES = ["anonymous", "staff", "staff2", "coordinator", "partner", "partner2", "admin"]
 
 
@@ -193,6 +194,49 @@ MATRIX = [
     ("public:detail", "get", "evaluating", _statuses(404, 404, 404, 404, 404, 404, 404)),
     ("public:agreement_pdf", "get", "project", _statuses(200, 200, 200, 200, 200, 200, 200)),
     ("public:open_data", "get", "csv", _statuses(200, 200, 200, 200, 200, 200, 200)),
+    # An archived project (staff's department, partner's organisation): still readable by who
+    # could read it, changed by nobody (403), unknown to outsiders (404). Its v1 awaits the
+    # partner's confirmation and it has an open follow-up of staff's.
+    ("projects:detail", "get", "archived", _statuses(LOGIN, 200, 200, 200, 200, 404, 200)),
+    ("projects:edit", "get", "archived", _statuses(LOGIN, 403, 403, 403, 403, 404, 403)),
+    (
+        "projects:comment",
+        "post",
+        "archived_comment",
+        _statuses(LOGIN, 403, 403, 403, 403, 404, 403),
+    ),
+    ("projects:eligibility", "post", "archived", _statuses(LOGIN, 403, 403, 403, 403, 404, 403)),
+    ("projects:agreement", "get", "archived", _statuses(LOGIN, 200, 200, 200, 200, 404, 200)),
+    (
+        "projects:agreement_confirm",
+        "post",
+        "archived_v1",
+        _statuses(LOGIN, 403, 403, 403, 403, 404, 403),
+    ),
+    (
+        "projects:agreement_comment",
+        "post",
+        "archived_v1c",
+        _statuses(LOGIN, 403, 403, 403, 403, 404, 403),
+    ),
+    (
+        "projects:follow_up_done",
+        "post",
+        "archived_follow_up",
+        _statuses(LOGIN, 403, 403, 403, 403, 404, 403),
+    ),
+    (
+        "evaluations:city",
+        "post",
+        "archived_evaluation",
+        _statuses(LOGIN, 403, 404, 403, 403, 404, 403),
+    ),
+    # A project in 評価中 whose city side has submitted and partner side has not: everyone who
+    # takes part reaches the pages (what each may read there is test_it_keeps_the_blind…).
+    ("evaluations:overview", "get", "half", _statuses(LOGIN, 200, 404, 200, 200, 404, 200)),
+    ("evaluations:compare", "get", "half", _statuses(LOGIN, 200, 404, 200, 200, 404, 200)),
+    ("evaluations:partner", "get", "half_partner", _statuses(LOGIN, 200, 404, 403, 200, 404, 200)),
+    ("public:detail", "get", "half", _statuses(200, 200, 200, 200, 200, 200, 200)),
 ]
 
 
@@ -221,6 +265,18 @@ def _request(world: dict, name: str, kind: str | None):
         return reverse(name, args=[project.pk, world["follow_up"].pk]), {}
     if kind == "archived":
         return reverse(name, args=[world["archived"].pk]), {}
+    if kind == "archived_comment":
+        return reverse(name, args=[world["archived"].pk]), {"body": "よい取り組みです。"}
+    if kind in ("archived_v1", "archived_v1c"):
+        return reverse(name, args=[world["archived"].pk, 1]), {"body": "意見です"}
+    if kind == "archived_follow_up":
+        return reverse(name, args=[world["archived"].pk, world["archived_follow_up"].pk]), {}
+    if kind == "archived_evaluation":
+        return reverse(name, args=[world["archived_evaluation"].pk]), {"save": "1"}
+    if kind == "half":
+        return reverse(name, args=[world["half"].pk]), {}
+    if kind == "half_partner":
+        return reverse(name, args=[world["half"].pk, world["partner_org"].pk]), {}
     if kind == "add":
         return reverse(name, args=[project.pk]), {
             "partner": world["spare_partner"].pk,
@@ -369,6 +425,39 @@ def _build_world() -> dict:
     )
     stored.file.save("proposal.pdf", ContentFile(content), save=False)
     stored.save()
+    # The archived project's agreement awaits the partner's confirmation; a follow-up is open.
+    archived_agreement = Agreement.objects.create(project=archived)
+    AgreementVersion.objects.create(
+        agreement=archived_agreement, number=1, purpose="目的", frozen_at=timezone.now()
+    )
+    archived_consultation = Consultation.objects.create(
+        project=archived, held_on=date(2025, 5, 1), attendees="市、団体", discussed="進み具合"
+    )
+    archived_follow_up = FollowUp.objects.create(
+        consultation=archived_consultation, task="名簿の整理", owner=personas["staff"]
+    )
+    archived_evaluation = ProjectFactory(
+        title="評価中にアーカイブした事業",
+        department=department,
+        status="evaluating",
+        archived_at=timezone.now(),
+    )
+    ProjectPartnerFactory(project=archived_evaluation, partner=partner_org)
+    half = ProjectFactory(
+        title="市だけが評価した事業",
+        department=department,
+        status="evaluating",
+        disclosure="public",
+    )
+    ProjectPartnerFactory(project=half, partner=partner_org)
+    ProcessEvaluation.objects.create(
+        project=half,
+        side=ProcessEvaluation.Side.CITY,
+        entered_by=personas["staff"],
+        submitted_at=timezone.now(),
+        **{f"{key}_rating": 1 for key in ITEM_KEYS},
+        **{f"{key}_comment": CITY_REMARK for key in ITEM_KEYS},
+    )
     evaluating = ProjectFactory(title="評価中の事業", department=department, status="evaluating")
     ProjectPartnerFactory(project=evaluating, partner=partner_org)
     survey = BeneficiarySurvey.objects.create(project=evaluating, is_open=True)
@@ -390,6 +479,9 @@ def _build_world() -> dict:
         "project": project,
         "link": project.project_partners.get(),
         "archived": archived,
+        "archived_follow_up": archived_follow_up,
+        "archived_evaluation": archived_evaluation,
+        "half": half,
         "partner_org": partner_org,
         "spare_partner": PartnerFactory(name="新しく加わる団体"),
         "archived_partner": archived_partner,
@@ -503,3 +595,21 @@ def test_it_keeps_comments_and_history_from_partners(client, partner_user, coord
     client.force_login(coordinator)
     html = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
     assert "内部向けの助言です" in html
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_keeps_the_blind_of_a_half_submitted_evaluation(client, world, role):
+    """The city's ratings of `half` reach the city's side only, until the partner submits."""
+    user = world["personas"][role]
+    if user is not None:
+        client.force_login(user)
+    half = world["half"]
+    city_side = role in ("staff", "coordinator", "admin")
+    pages = {reverse("public:detail", args=[half.pk]): False}
+    if city_side or role == "partner":
+        pages[reverse("evaluations:overview", args=[half.pk])] = city_side
+        pages[reverse("evaluations:compare", args=[half.pk])] = False
+    for path, shows_remark in pages.items():
+        html = client.get(path).content.decode()
+        assert (CITY_REMARK in html) == shows_remark, path
+        assert "協働の進め方の評価（" not in html  # no average anywhere yet

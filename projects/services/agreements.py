@@ -6,16 +6,21 @@ version is agreed: its PDF is rendered once, stored, and from then on served as 
 """
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from kyodo import fiscal
-from kyodo.display import display_value
+from kyodo.display import display_value, model_field
+from kyodo.models import User
 from kyodo.pdf import html_to_pdf, render_html
 from kyodo.services import DomainError, record_history_author, save_with_version
+from partners.models import Partner
 from projects.models import (
     Agreement,
     AgreementConfirmation,
@@ -59,13 +64,11 @@ class AgreementParty:
     key: str
     mark: str
     name: str
-    partner: object | None = None
+    partner: Partner | None = None
 
 
 def parties(project: Project) -> list[AgreementParty]:
     """甲 is the city; 乙, 丙, 丁 … the project's partners in the order they joined."""
-    from django.conf import settings
-
     result = [AgreementParty("city", "甲", settings.KYODO_CITY_NAME)]
     for n, link in enumerate(project.project_partners.all()):
         # 乙 to 癸 name nine partners; a larger committee goes on as 当事者11, 当事者12 …
@@ -123,7 +126,7 @@ def _locked(version: AgreementVersion) -> AgreementVersion:
 
 
 @transaction.atomic
-def agreement_start(*, project: Project, by) -> AgreementVersion:
+def agreement_start(*, project: Project, by: User) -> AgreementVersion:
     """Open the agreement of a project with a first draft filled from the project record."""
     _refuse_if_archived(project)
     if spec_for(project.implementation_form).steps[Step.AGREEMENT] == Need.NOT_APPLICABLE:
@@ -143,7 +146,7 @@ def agreement_start(*, project: Project, by) -> AgreementVersion:
     return version
 
 
-def _check_tables(version: AgreementVersion, milestones: list[dict]) -> None:
+def _check_tables(version: AgreementVersion, milestones: list[dict[str, Any]]) -> None:
     start, end = version.period_start, version.period_end
     for m in milestones:
         if (start and m["on"] < start) or (end and m["on"] > end):
@@ -154,12 +157,12 @@ def _check_tables(version: AgreementVersion, milestones: list[dict]) -> None:
 def agreement_version_save(
     *,
     version: AgreementVersion,
-    by,
-    expected_version: int,
-    data: dict,
-    roles: list[dict],
-    costs: list[dict],
-    milestones: list[dict],
+    by: User,
+    expected_version: int | None,
+    data: dict[str, Any],
+    roles: list[dict[str, Any]],
+    costs: list[dict[str, Any]],
+    milestones: list[dict[str, Any]],
 ) -> AgreementVersion:
     """Save a draft's items and tables, unless someone saved it since the user loaded it."""
     version = _locked(version)
@@ -209,7 +212,7 @@ def freeze_gaps(version: AgreementVersion) -> list[str]:
 
 
 @transaction.atomic
-def agreement_freeze(*, version: AgreementVersion, by) -> AgreementVersion:
+def agreement_freeze(*, version: AgreementVersion, by: User) -> AgreementVersion:
     """Fix a draft's content and ask every party to confirm it."""
     version = _locked(version)
     if not version.is_draft:
@@ -226,7 +229,7 @@ def agreement_freeze(*, version: AgreementVersion, by) -> AgreementVersion:
 
 
 @transaction.atomic
-def agreement_unfreeze(*, version: AgreementVersion, by) -> AgreementVersion:
+def agreement_unfreeze(*, version: AgreementVersion, by: User) -> AgreementVersion:
     """Take a frozen, not yet agreed version back to drafting; confirmations are dropped."""
     version = _locked(version)
     if version.is_agreed or version.is_draft:
@@ -241,13 +244,14 @@ def agreement_unfreeze(*, version: AgreementVersion, by) -> AgreementVersion:
 
 
 @transaction.atomic
-def agreement_confirm(*, version: AgreementVersion, by) -> AgreementVersion:
+def agreement_confirm(*, version: AgreementVersion, by: User) -> AgreementVersion:
     """Record one party's confirmation; the last one makes the version agreed."""
     version = _locked(version)
     project = version.agreement.project
     if reason := why_not_confirm(by, version):
         raise DomainError(reason)
     key = agreement_party_key(by, project)
+    assert key is not None  # why_not_confirm refuses whoever is no party of it
     AgreementConfirmation.objects.create(version=version, party_key=key, by=by)
     confirmed = set(version.confirmations.values_list("party_key", flat=True))
     if {p.key for p in parties(project)} <= confirmed:
@@ -255,7 +259,7 @@ def agreement_confirm(*, version: AgreementVersion, by) -> AgreementVersion:
     return version
 
 
-def _agree(version: AgreementVersion, *, by) -> None:
+def _agree(version: AgreementVersion, *, by: User) -> None:
     version.agreed_at = timezone.now()  # before rendering: the document carries the date
     html = render_html("pdf/agreement.html", agreement_pdf_context(version, draft=False))
     digest = hashlib.sha256(html.encode()).hexdigest()
@@ -271,7 +275,7 @@ def _agree(version: AgreementVersion, *, by) -> None:
 
 
 @transaction.atomic
-def agreement_amend(*, agreement: Agreement, by, reason: str = "") -> AgreementVersion:
+def agreement_amend(*, agreement: Agreement, by: User, reason: str = "") -> AgreementVersion:
     """Start a 変更協定: a new draft copied from the latest agreed version."""
     agreement = Agreement.objects.select_for_update().select_related("project").get(pk=agreement.pk)
     _refuse_if_archived(agreement.project)
@@ -292,11 +296,13 @@ def agreement_amend(*, agreement: Agreement, by, reason: str = "") -> AgreementV
     return version
 
 
-def agreement_pdf_context(version: AgreementVersion, *, draft: bool) -> dict:
+def agreement_pdf_context(version: AgreementVersion, *, draft: bool) -> dict[str, Any]:
     """Everything the printed agreement shows, in the order of its articles."""
     project = version.agreement.project
     party_list = parties(project)
-    marks = {p.partner.pk: p.mark for p in party_list if p.partner is not None}
+    marks: dict[int | None, str] = {
+        p.partner.pk: p.mark for p in party_list if p.partner is not None
+    }
     roles = [
         (
             r.task,
@@ -308,11 +314,13 @@ def agreement_pdf_context(version: AgreementVersion, *, draft: bool) -> dict:
         for r in version.roles.select_related("partner")
     ]
     costs = list(version.costs.select_related("partner"))
-    totals = {}
+    totals: dict[str, int] = {}
     for c in costs:
-        payer = (
-            "甲（市）" if c.payer_is_city else f"{marks.get(c.partner_id, '')}（{c.partner.name}）"
-        )
+        if c.payer_is_city:
+            payer = "甲（市）"
+        else:
+            assert c.partner is not None  # projects_agreementcost_one_payer
+            payer = f"{marks.get(c.partner_id, '')}（{c.partner.name}）"
         totals[payer] = totals.get(payer, 0) + c.amount
     return {
         "version": version,
@@ -338,18 +346,18 @@ def draft_pdf(version: AgreementVersion) -> bytes:
     return html_to_pdf(html.replace(HASH_PLACEHOLDER, "（案のため照合値なし）"))
 
 
-def version_diff(old: AgreementVersion, new: AgreementVersion) -> list[dict]:
+def version_diff(old: AgreementVersion, new: AgreementVersion) -> list[dict[str, Any]]:
     """Item by item: the text of both versions and whether it changed."""
     rows = []
     for label, names in ITEM_FIELDS:
         for name in names:
-            field = AgreementVersion._meta.get_field(name)
+            field = model_field(AgreementVersion, name)
             a = display_value(field, getattr(old, name), empty="")
             b = display_value(field, getattr(new, name), empty="")
             rows.append(
                 {"label": f"{label}: {field.verbose_name}", "old": a, "new": b, "changed": a != b}
             )
-    for label, attr, fmt in (
+    shown: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
         ("第2 役割分担", "roles", lambda r: f"{r.task} — {r.party_display}"),
         (
             "第4 経費負担",
@@ -357,7 +365,8 @@ def version_diff(old: AgreementVersion, new: AgreementVersion) -> list[dict]:
             lambda c: f"{c.item} — {c.payer_display} {fiscal.format_yen(c.amount)}",
         ),
         ("第5 スケジュール", "milestones", lambda m: f"{fiscal.wareki_date(m.on)} {m.description}"),
-    ):
+    )
+    for label, attr, fmt in shown:
         related = ("partner",) if attr != "milestones" else ()
         a = "\n".join(fmt(x) for x in getattr(old, attr).select_related(*related))
         b = "\n".join(fmt(x) for x in getattr(new, attr).select_related(*related))
@@ -366,7 +375,9 @@ def version_diff(old: AgreementVersion, new: AgreementVersion) -> list[dict]:
 
 
 @transaction.atomic
-def consultation_record(*, project: Project, by, data: dict, follow_ups: list[dict]):
+def consultation_record(
+    *, project: Project, by: User, data: dict[str, Any], follow_ups: list[dict[str, Any]]
+) -> Consultation:
     """Record a 協議の場 with its follow-ups; a proposed change opens a 変更協定 draft."""
     _refuse_if_archived(project)
     consultation = Consultation(project=project, created_by=by, **data)
@@ -379,6 +390,7 @@ def consultation_record(*, project: Project, by, data: dict, follow_ups: list[di
     agreement = Agreement.objects.filter(project=project).first()
     if (
         consultation.proposes_change
+        and agreement is not None
         and latest_agreed(agreement) is not None
         and not agreement.versions.filter(agreed_at__isnull=True).exists()
     ):
@@ -392,7 +404,9 @@ def consultation_record(*, project: Project, by, data: dict, follow_ups: list[di
 
 
 @transaction.atomic
-def agreement_set_comments(*, version: AgreementVersion, by, open_: bool) -> AgreementVersion:
+def agreement_set_comments(
+    *, version: AgreementVersion, by: User, open_: bool
+) -> AgreementVersion:
     """Invite (or stop) the partners' comments on a draft."""
     _refuse_if_archived(version.agreement.project)
     if not version.is_draft:
@@ -403,8 +417,10 @@ def agreement_set_comments(*, version: AgreementVersion, by, open_: bool) -> Agr
     return version
 
 
-def agreement_comment(*, version: AgreementVersion, by, body: str):
+def agreement_comment(*, version: AgreementVersion, by: User, body: str) -> Comment:
     """A comment on a version: the city any time, a partner while invited on a draft."""
+    # Read it again: the page the comment comes from may be older than an archive.
+    version = AgreementVersion.objects.select_related("agreement__project").get(pk=version.pk)
     project = version.agreement.project
     if reason := why_not_comment(by, version):
         raise DomainError(reason)
@@ -420,8 +436,9 @@ def agreement_comment(*, version: AgreementVersion, by, body: str):
 
 
 @transaction.atomic
-def follow_up_done(*, follow_up, by) -> None:
+def follow_up_done(*, follow_up: FollowUp, by: User) -> None:
     """Mark a follow-up as done (once: marking it again changes nothing)."""
+    follow_up = FollowUp.objects.select_related("consultation__project").get(pk=follow_up.pk)
     if reason := why_not_finish_follow_up(by, follow_up):
         raise DomainError(reason)
     if follow_up.done:

@@ -1,10 +1,12 @@
 """Writes to projects: every change goes through one of these functions."""
 
+from typing import Any
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kyodo import audit
-from kyodo.models import AuditEvent
+from kyodo.models import AuditEvent, User
 from kyodo.services import (
     DomainError,
     claim_archive_change,
@@ -30,7 +32,7 @@ from projects.policy import spec_for
 def project_detail(project: Project) -> FormDetail | None:
     """The facts special to the project's current 実施形態, if entered."""
     model = spec_for(project.implementation_form).detail_model
-    return model.objects.filter(project=project).first()
+    return model._default_manager.filter(project=project).first()
 
 
 def _index(project: Project) -> str:
@@ -43,9 +45,9 @@ def _index(project: Project) -> str:
     )
 
 
-def _save_detail(project: Project, detail_data: dict, *, by) -> None:
+def _save_detail(project: Project, detail_data: dict[str, Any], *, by: User) -> None:
     model = spec_for(project.implementation_form).detail_model
-    detail = model.objects.filter(project=project).first() or model(project=project)
+    detail = model._default_manager.filter(project=project).first() or model(project=project)
     changed = detail._state.adding or any(
         getattr(detail, name) != value for name, value in detail_data.items()
     )
@@ -58,7 +60,9 @@ def _save_detail(project: Project, detail_data: dict, *, by) -> None:
 
 
 @transaction.atomic
-def project_create(*, by, data: dict, detail_data: dict, reason: str = "登録") -> Project:
+def project_create(
+    *, by: User, data: dict[str, Any], detail_data: dict[str, Any], reason: str = "登録"
+) -> Project:
     """Record a new project (a draft of the user's department unless data says otherwise)."""
     project = Project(**data, created_by=by)
     if project.department_id is None:
@@ -74,7 +78,12 @@ def project_create(*, by, data: dict, detail_data: dict, reason: str = "登録")
 
 @transaction.atomic
 def project_update(
-    *, project: Project, by, expected_version: int, data: dict, detail_data: dict
+    *,
+    project: Project,
+    by: User,
+    expected_version: int | None,
+    data: dict[str, Any],
+    detail_data: dict[str, Any],
 ) -> Project:
     """Save an edit unless someone else saved the project since the user loaded it."""
     if reason := why_archived(project):
@@ -88,7 +97,7 @@ def project_update(
 
 
 @transaction.atomic
-def project_archive(*, project: Project, by, reason: str) -> Project:
+def project_archive(*, project: Project, by: User, reason: str) -> Project:
     """Take a project out of the lists without deleting anything."""
     already = "この事業はすでにアーカイブされています。"
     if project.is_archived:
@@ -106,7 +115,7 @@ def project_archive(*, project: Project, by, reason: str) -> Project:
 
 
 @transaction.atomic
-def project_restore(*, project: Project, by) -> Project:
+def project_restore(*, project: Project, by: User) -> Project:
     """Bring an archived project back into the lists."""
     if not project.is_archived or not claim_archive_change(project, archived=True):
         raise DomainError("この事業はアーカイブされていません。")
@@ -126,13 +135,13 @@ def project_restore(*, project: Project, by) -> Project:
 
 @transaction.atomic
 def project_add_partner(
-    *, project: Project, by, partner: Partner, role: str, note: str = "", reason: str = ""
+    *, project: Project, by: User, partner: Partner, role: str, note: str = "", reason: str = ""
 ) -> ProjectPartner:
     """Add a partner to a project with its role (refused while its parties are fixed)."""
     if partner.is_archived:
         raise DomainError("アーカイブされた団体は追加できません。")
-    if reason := why_not_change_parties(project):
-        raise DomainError(reason)
+    if refusal := why_not_change_parties(project):
+        raise DomainError(refusal)
     link = ProjectPartner(project=project, partner=partner, role=role, note=note)
     record_history_author(link, by=by, reason=reason)
     try:
@@ -144,7 +153,7 @@ def project_add_partner(
 
 
 @transaction.atomic
-def project_remove_partner(*, link: ProjectPartner, by) -> None:
+def project_remove_partner(*, link: ProjectPartner, by: User) -> None:
     """Remove a partner from a project (the history keeps that it was there)."""
     if reason := why_not_change_parties(link.project):
         raise DomainError(reason)
@@ -165,7 +174,9 @@ def project_remove_partner(*, link: ProjectPartner, by) -> None:
     link.delete()
 
 
-def comment_add(*, project: Project, by, body: str, shared_with_partner: bool = False) -> Comment:
+def comment_add(
+    *, project: Project, by: User, body: str, shared_with_partner: bool = False
+) -> Comment:
     """Leave a remark on a project (shared with its partners only when asked)."""
     if reason := why_archived(project):
         raise DomainError(reason)
@@ -177,7 +188,9 @@ def comment_add(*, project: Project, by, body: str, shared_with_partner: bool = 
 
 
 @transaction.atomic
-def eligibility_save(*, project: Project, by, expected_version: int | None, data: dict):
+def eligibility_save(
+    *, project: Project, by: User, expected_version: int | None, data: dict[str, Any]
+) -> Eligibility:
     """Record (or revise) the 対象確認 answers."""
     answers = Eligibility.objects.filter(project=project).first() or Eligibility(project=project)
     for name, value in data.items():
@@ -190,8 +203,8 @@ def eligibility_save(*, project: Project, by, expected_version: int | None, data
 def disclosure_save(
     *,
     project: Project,
-    by,
-    expected_version: int,
+    by: User,
+    expected_version: int | None,
     disclosure: str,
     disclosure_reason: str,
     publish_agreement_pdf: bool = False,

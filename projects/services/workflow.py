@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from kyodo.models import User
 from kyodo.notify import notify
@@ -40,7 +41,7 @@ def _require_steps(project: Project, steps: tuple[Step, ...], doing: str) -> Non
         raise DomainError(f"{doing}前に、次の段階を終えてください: {parts}")
 
 
-def _move(project: Project, *, to: str, by, comment: str = "") -> StatusChange:
+def _move(project: Project, *, to: str, by: User, comment: str = "") -> StatusChange:
     from_status = project.status
     project.status = to
     project.version += 1  # the row is locked, so this cannot race
@@ -51,18 +52,18 @@ def _move(project: Project, *, to: str, by, comment: str = "") -> StatusChange:
     )
 
 
-def _department_staff(project: Project):
+def _department_staff(project: Project) -> QuerySet[User]:
     return User.objects.filter(
         role=User.Role.DEPARTMENT, department_id=project.department_id, is_active=True
     )
 
 
-def _coordinators():
+def _coordinators() -> QuerySet[User]:
     return User.objects.filter(role=User.Role.COORDINATOR, is_active=True)
 
 
 @transaction.atomic
-def project_submit(*, project: Project, by, comment: str = "") -> StatusChange:
+def project_submit(*, project: Project, by: User, comment: str = "") -> StatusChange:
     """Send a draft (or a returned project) to 市民自治推進課 for review."""
     project = _locked(project, (Status.DRAFT, Status.RETURNED))
     _require_steps(project, BEFORE_SUBMIT, "審査に出す")
@@ -80,7 +81,7 @@ def project_submit(*, project: Project, by, comment: str = "") -> StatusChange:
 
 
 @transaction.atomic
-def project_approve(*, project: Project, by, comment: str = "") -> StatusChange:
+def project_approve(*, project: Project, by: User, comment: str = "") -> StatusChange:
     """Approve a submission (市民自治推進課)."""
     project = _locked(project, (Status.SUBMITTED,))
     change = _move(project, to=Status.APPROVED, by=by, comment=comment)
@@ -98,7 +99,7 @@ def project_approve(*, project: Project, by, comment: str = "") -> StatusChange:
 
 
 @transaction.atomic
-def project_return(*, project: Project, by, comment: str) -> StatusChange:
+def project_return(*, project: Project, by: User, comment: str) -> StatusChange:
     """Return a submission to the department with what to change (市民自治推進課)."""
     if not comment.strip():
         raise DomainError("差し戻す理由と、直してほしい点を書いてください。")
@@ -117,7 +118,7 @@ def project_return(*, project: Project, by, comment: str) -> StatusChange:
 
 
 @transaction.atomic
-def project_start(*, project: Project, by, comment: str = "") -> StatusChange:
+def project_start(*, project: Project, by: User, comment: str = "") -> StatusChange:
     """Begin carrying out an approved project."""
     project = _locked(project, (Status.APPROVED,))
     _require_steps(project, BEFORE_START, "実施を始める")
@@ -125,7 +126,7 @@ def project_start(*, project: Project, by, comment: str = "") -> StatusChange:
 
 
 @transaction.atomic
-def project_begin_evaluation(*, project: Project, by, comment: str = "") -> StatusChange:
+def project_begin_evaluation(*, project: Project, by: User, comment: str = "") -> StatusChange:
     """Close the work and open the evaluation."""
     project = _locked(project, (Status.ACTIVE,))
     _require_steps(project, BEFORE_EVALUATION, "評価に進む")
@@ -133,7 +134,7 @@ def project_begin_evaluation(*, project: Project, by, comment: str = "") -> Stat
 
 
 @transaction.atomic
-def project_complete(*, project: Project, by, comment: str = "") -> StatusChange:
+def project_complete(*, project: Project, by: User, comment: str = "") -> StatusChange:
     """Close the project: only with the evaluation and the disclosure decision in."""
     project = _locked(project, (Status.EVALUATING,))
     _require_steps(project, BEFORE_COMPLETE, "完了にする")
@@ -209,7 +210,7 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
-def available_transitions(user, project: Project) -> list[Transition]:
+def available_transitions(user: User, project: Project) -> list[Transition]:
     """The transitions this user could take on this project now (for the buttons)."""
     return [
         t

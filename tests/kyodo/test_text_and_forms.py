@@ -287,11 +287,12 @@ def test_it_builds_model_forms_from_kyodos_fields(staff):
     assert isinstance(PartnerForm().fields["member_count"], NumberField)
 
 
-def test_it_carries_the_version_of_an_existing_record_and_requires_it(staff, project):
+def test_it_carries_the_version_of_an_existing_record(staff, project):
     project.version = 4
     editing = ProjectForm(user=staff, instance=project)
     assert editing.fields["version"].initial == 4
-    assert editing.fields["version"].required
+    # Blank means "I saw no record": the service answers it as a conflict, never a field error.
+    assert not editing.fields["version"].required
     assert not ProjectForm(user=staff, instance=Project()).fields["version"].required
 
 

@@ -52,7 +52,7 @@ def read_manifest(source: Path) -> dict:
     ):
         raise CommandError(f"{path} は kyodo のバックアップの目録（{FORMAT}）ではありません。")
     files = manifest.get("files") or {}
-    expected = {DATABASE_FILES.get(manifest.get("engine"), "database"), MEDIA_ARCHIVE}
+    expected = {DATABASE_FILES.get(manifest.get("engine", ""), "database"), MEDIA_ARCHIVE}
     if set(files) != expected:
         raise CommandError(f"目録のファイルの一覧が違います: {sorted(files)}")
     for name, facts in files.items():
@@ -89,7 +89,8 @@ class Command(BaseCommand):
                 f"設定のデータベースは {engine} なので戻せません。"
             )
         self._check_migrations_known(manifest["migrations"])
-        if engine == "sqlite" and not connection.is_in_memory_db():
+        # Only the SQLite backend has is_in_memory_db(); the vendor check says it is that one.
+        if engine == "sqlite" and not connection.is_in_memory_db():  # type: ignore[attr-defined]
             Path(connection.settings_dict["NAME"]).parent.mkdir(parents=True, exist_ok=True)
         tables = connection.introspection.table_names()
         filled = [table for table in tables if table not in NOT_DATA and self._has_rows(table)]
