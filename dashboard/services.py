@@ -82,6 +82,7 @@ def home_context(user: User) -> dict[str, Any]:
         "follow_ups": [w for w in waiting if w.kind == Kind.FOLLOW_UP],
     }
     if is_department_staff(user):
+        assert user.department is not None  # kyodo_user_department_staff_has_department
         mine = visible.filter(department_id=user.department_id)
         context.update(
             heading=f"{user.department.name}の協働事業",
@@ -90,6 +91,7 @@ def home_context(user: User) -> dict[str, Any]:
             list_query=f"department={user.department_id}",
         )
     elif is_partner_user(user):
+        assert user.partner is not None  # is_partner_user checks it
         context.update(
             heading=f"{user.partner.name}が参加している協働事業",
             projects=list(
@@ -158,6 +160,7 @@ def _agreements_to_confirm(user: User, visible: ProjectQuerySet) -> list[Waiting
 
 
 def _evaluations_to_enter(user: User, visible: ProjectQuerySet) -> list[Waiting]:
+    assert user.partner_id is not None  # called for partner users only
     submitted = ProcessEvaluation.objects.filter(
         project=OuterRef("pk"), partner_id=user.partner_id, submitted_at__isnull=False
     )

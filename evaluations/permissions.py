@@ -5,6 +5,7 @@ it (404). Each side sees the other's process evaluation only once both have subm
 """
 
 import rules
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -22,7 +23,7 @@ from projects.permissions import (
 
 
 @rules.predicate
-def is_open_for_evaluation(user, project: Project) -> bool:
+def is_open_for_evaluation(user: User | AnonymousUser, project: Project) -> bool:
     return project.status in (Status.ACTIVE, Status.EVALUATING)
 
 
@@ -40,7 +41,7 @@ rules.add_perm("evaluations.view_report", is_coordinator | is_admin)
 
 
 def get_evaluated_project_for(
-    user, pk: int, *, perm: str = "evaluations.view_evaluation"
+    user: User, pk: int, *, perm: str = "evaluations.view_evaluation"
 ) -> Project:
     """The project pk for its evaluation pages: 404 for outsiders, 403 if perm is refused."""
     project = get_project_for(user, pk)
@@ -70,6 +71,7 @@ def readable(
     if evaluation is None:
         return False
     if is_partner_user(user):
+        assert user.partner_id is not None  # is_partner_user checks it
         if evaluation.partner_id == user.partner_id:
             return True
         if evaluation.side == ProcessEvaluation.Side.CITY:

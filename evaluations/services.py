@@ -2,8 +2,10 @@
 beneficiaries' survey, and the decision for next year (which may start next year's project)."""
 
 from datetime import date
+from typing import Any
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from evaluations.models import (
@@ -16,7 +18,9 @@ from evaluations.models import (
     ResultEvaluation,
     SurveyAnswer,
 )
+from kyodo.models import User
 from kyodo.services import DomainError, record_history_author, save_record
+from partners.models import Partner
 from projects.models import ImplementationForm, Project, Status
 from projects.permissions import why_archived
 from projects.policy import spec_for
@@ -35,7 +39,9 @@ def _refuse_unless_open(project: Project) -> None:
         )
 
 
-def evaluation_for(project: Project, *, partner=None) -> ProcessEvaluation | None:
+def evaluation_for(
+    project: Project, *, partner: Partner | None = None
+) -> ProcessEvaluation | None:
     side = ProcessEvaluation.Side.PARTNER if partner else ProcessEvaluation.Side.CITY
     return ProcessEvaluation.objects.filter(project=project, side=side, partner=partner).first()
 
@@ -44,10 +50,10 @@ def evaluation_for(project: Project, *, partner=None) -> ProcessEvaluation | Non
 def process_evaluation_save(
     *,
     project: Project,
-    by,
-    partner=None,
+    by: User,
+    partner: Partner | None = None,
     expected_version: int | None,
-    data: dict,
+    data: dict[str, Any],
     submit: bool,
     on_behalf: bool = False,
 ) -> ProcessEvaluation:
@@ -90,7 +96,7 @@ def process_evaluation_save(
 
 @transaction.atomic
 def result_evaluation_save(
-    *, project: Project, by, expected_version: int | None, data: dict
+    *, project: Project, by: User, expected_version: int | None, data: dict[str, Any]
 ) -> ResultEvaluation:
     """Record what the project achieved, in words and figures."""
     _refuse_unless_open(project)
@@ -105,7 +111,7 @@ def result_evaluation_save(
 
 @transaction.atomic
 def survey_save(
-    *, project: Project, by, expected_version: int | None, data: dict
+    *, project: Project, by: User, expected_version: int | None, data: dict[str, Any]
 ) -> BeneficiarySurvey:
     """Open or close the questionnaire and record the totals of a paper survey."""
     _refuse_unless_open(project)
@@ -130,7 +136,7 @@ def survey_answer(*, survey: BeneficiarySurvey, satisfaction: int, comment: str)
     return SurveyAnswer.objects.create(survey=survey, satisfaction=satisfaction, comment=comment)
 
 
-def _next_year_project(project: Project, decision: ClosingDecision, *, by) -> Project:
+def _next_year_project(project: Project, decision: ClosingDecision, *, by: User) -> Project:
     form = decision.next_form or project.implementation_form
 
     def shifted(day: date | None) -> date | None:
@@ -167,7 +173,9 @@ def _next_year_project(project: Project, decision: ClosingDecision, *, by) -> Pr
 
 
 @transaction.atomic
-def closing_decide(*, project: Project, by, choice: str, next_form: str, reason: str):
+def closing_decide(
+    *, project: Project, by: User, choice: str, next_form: str, reason: str
+) -> ClosingDecision:
     """Record 次年度の方針; any way of going on starts next year's draft, linked to this one."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     _refuse_unless_open(project)
@@ -222,10 +230,8 @@ SATISFACTION_LEVELS = [
 ]
 
 
-def survey_summary(project: Project) -> dict:
+def survey_summary(project: Project) -> dict[str, Any]:
     """Counts per level and the average, online answers and paper totals together."""
-    from django.db.models import Count
-
     survey = BeneficiarySurvey.objects.filter(project=project).first()
     online = (
         dict(survey.answers.values_list("satisfaction").annotate(n=Count("pk")).order_by())
@@ -257,7 +263,9 @@ def survey_summary(project: Project) -> dict:
     return {"survey": survey, "rows": rows, "count": count, "average": average}
 
 
-def comparison(city: ProcessEvaluation | None, partner: ProcessEvaluation | None) -> list[dict]:
+def comparison(
+    city: ProcessEvaluation | None, partner: ProcessEvaluation | None
+) -> list[dict[str, Any]]:
     """Per item: both ratings side by side, and how far apart they are."""
     rows = []
     for key, label, _q in ITEMS:

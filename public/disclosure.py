@@ -12,13 +12,11 @@ from projects.services.agreements import latest_agreed
 from selection.models import Selection
 from selection.scoring import ranking
 
-DISCLOSED = (Disclosure.PUBLIC, Disclosure.PARTIAL)
-
 
 def disclosed_projects():
     """Projects whose department decided to publish them (fully or in part)."""
     return (
-        Project.objects.filter(disclosure__in=DISCLOSED, archived_at__isnull=True)
+        Project.objects.disclosed()
         .select_related("department")
         .prefetch_related(
             Prefetch(

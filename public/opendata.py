@@ -40,7 +40,7 @@ def project_record(project, partners: str) -> dict:
         "purpose": project.purpose,
         "start_date": project.start_date.isoformat() if project.start_date else "",
         "end_date": project.end_date.isoformat() if project.end_date else "",
-        "budget": project.budget if project.budget is not None else "",
+        "budget": project.public_budget if project.public_budget is not None else "",
         "status": project.get_status_display(),
         "disclosure": project.get_disclosure_display(),
         "url": settings.KYODO_BASE_URL.rstrip("/") + reverse("public:detail", args=[project.pk]),

@@ -5,16 +5,18 @@ Years before kyodo kept the records come from YearlyTotal (published figures). F
 out (実施中, 評価中 or 完了), archived ones excepted. Each source is one query.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
+from typing import Any
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, QuerySet, Sum
 
 from kyodo.fiscal import nendo_label
-from projects.models import HojoDetail, ImplementationForm, Project, Status
+from kyodo.models import Department
+from projects.models import COUNTED_STATUSES, HojoDetail, ImplementationForm, Project
 from stats.models import YearlyTotal
 
-COUNTED_STATUSES = (Status.ACTIVE, Status.EVALUATING, Status.COMPLETED)
 FORMS = ImplementationForm.values
 CSV_HEADER = ["年度", *ImplementationForm.labels, "合計"]
 
@@ -40,8 +42,8 @@ class YearRow:
         return sum(self.cells)
 
 
-def counted_projects(*, department=None, bureau: str = ""):
-    projects = Project.objects.filter(status__in=COUNTED_STATUSES, archived_at__isnull=True)
+def counted_projects(*, department: Department | None = None, bureau: str = "") -> QuerySet[Project]:
+    projects = Project.objects.counted()
     if department is not None:
         projects = projects.filter(department=department)
     if bureau:
@@ -49,7 +51,7 @@ def counted_projects(*, department=None, bureau: str = ""):
     return projects
 
 
-def table(*, department=None, bureau: str = "") -> list[YearRow]:
+def table(*, department: Department | None = None, bureau: str = "") -> list[YearRow]:
     """Every 年度 with figures, oldest first; filtered tables show the records only."""
     grouped = (
         counted_projects(department=department, bureau=bureau)
@@ -61,7 +63,7 @@ def table(*, department=None, bureau: str = "") -> list[YearRow]:
     for row in grouped:
         recorded.setdefault(row["fiscal_year"], {})[row["implementation_form"]] = row["n"]
     first_recorded = min(recorded, default=None)
-    rows = []
+    rows: list[YearRow] = []
     if department is None and not bureau:
         published = YearlyTotal.objects.all()
         if first_recorded is not None:
@@ -74,7 +76,7 @@ def table(*, department=None, bureau: str = "") -> list[YearRow]:
     return rows
 
 
-def transitions() -> list[dict]:
+def transitions() -> list[dict[str, Any]]:
     """Projects that grew from one 実施形態 into another, per 年度 of the new project."""
     labels = dict(ImplementationForm.choices)
     grouped = (
@@ -99,7 +101,7 @@ def transitions() -> list[dict]:
 GENKI_FUND = "げんき基金"
 
 
-def genki_fund() -> list[dict]:
+def genki_fund() -> list[dict[str, Any]]:
     """Subsidies paid from 市民活動げんき基金, per 年度: how many and how much."""
     grouped = (
         HojoDetail.objects.filter(
@@ -123,7 +125,7 @@ def genki_fund() -> list[dict]:
     ]
 
 
-def csv_rows(rows: list[YearRow]):
+def csv_rows(rows: list[YearRow]) -> Iterator[list[Any]]:
     yield CSV_HEADER
     for row in rows:
         yield [row.label, *row.cells, row.total]
@@ -149,13 +151,13 @@ PATTERNS = [f"url(#f-{form})" for form in FORMS]
 CHART_TOP, CHART_HEIGHT, BAR_WIDTH, GAP = 20, 240, 44, 22
 
 
-def chart(rows: list[YearRow]) -> dict:
+def chart(rows: list[YearRow]) -> dict[str, Any]:
     """Geometry of a stacked bar per 年度 (one part per 実施形態) with its total written on top."""
     peak = max((row.total for row in rows), default=0) or 1
     bars = []
     for index, row in enumerate(rows):
         x = 60 + index * (BAR_WIDTH + GAP)
-        y = CHART_TOP + CHART_HEIGHT
+        y: float = CHART_TOP + CHART_HEIGHT
         parts = []
         for form, label, pattern in zip(FORMS, ImplementationForm.labels, PATTERNS, strict=True):
             n = row.counts.get(form, 0)

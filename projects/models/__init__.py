@@ -23,6 +23,7 @@ from projects.models.details import (
     ShiteiDetail,
 )
 from projects.models.project import (
+    COUNTED_STATUSES,
     Comment,
     Disclosure,
     Eligibility,
@@ -37,6 +38,7 @@ from projects.models.project import (
 )
 
 __all__ = [
+    "COUNTED_STATUSES",
     "Agreement",
     "AgreementConfirmation",
     "AgreementCost",

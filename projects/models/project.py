@@ -31,6 +31,10 @@ class Status(models.TextChoices):
     COMPLETED = "completed", "完了"
 
 
+# The statuses 協働の実績 counts: a project under way or done (第1-7).
+COUNTED_STATUSES = (Status.ACTIVE, Status.EVALUATING, Status.COMPLETED)
+
+
 class PartnerRole(models.TextChoices):
     CONTRACTOR = "contractor", "受託者"
     DESIGNATED = "designated", "指定管理者"
@@ -79,6 +83,41 @@ class ProjectQuerySet(models.QuerySet):
 
     def active(self) -> "ProjectQuerySet":
         return self.filter(archived_at__isnull=True)
+
+    def disclosed(self) -> "ProjectQuerySet":
+        """What citizens may see: the department chose to publish it, in full or in part."""
+        return self.active().filter(disclosure__in=(Disclosure.PUBLIC, Disclosure.PARTIAL))
+
+    def counted(self) -> "ProjectQuerySet":
+        """What 協働の実績 counts: projects under way or done, not archived."""
+        return self.active().filter(status__in=COUNTED_STATUSES)
+
+    def review_queue(self) -> "ProjectQuerySet":
+        """Submitted projects waiting for 市民自治推進課, oldest submission first.
+
+        Each carries when it was (last) submitted and how often it came back before.
+        """
+        submitted_at = (
+            StatusChange.objects.filter(project=OuterRef("pk"), to_status=Status.SUBMITTED)
+            .order_by("-at")
+            .values("at")[:1]
+        )
+        returns = (
+            StatusChange.objects.filter(project=OuterRef("pk"), to_status=Status.RETURNED)
+            .order_by()
+            .values("project")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return (
+            self.active()
+            .filter(status=Status.SUBMITTED)
+            .annotate(
+                submitted_at=models.Subquery(submitted_at),
+                times_returned=models.Subquery(returns),
+            )
+            .order_by("submitted_at", "pk")
+        )
 
     def for_list(self) -> "ProjectQuerySet":
         """Everything a list row shows, fetched in a fixed number of queries."""
@@ -199,6 +238,11 @@ class Project(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    @property
+    def public_budget(self) -> int | None:
+        """The budget as citizens may see it: only when the whole project is published."""
+        return self.budget if self.disclosure == Disclosure.PUBLIC else None
 
     @property
     def partners_display(self) -> str:

@@ -6,7 +6,6 @@ import django_filters
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Subquery
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -40,8 +39,6 @@ from projects.models import (
     ImplementationForm,
     Project,
     ProjectPartner,
-    Status,
-    StatusChange,
 )
 from projects.permissions import get_project_for, why_not_change_parties
 from projects.policy import (
@@ -493,26 +490,7 @@ class ReviewFilter(django_filters.FilterSet):
 def review_queue(request):
     if not request.user.has_perm("projects.view_review_queue"):
         raise PermissionDenied
-    submitted_at = (
-        StatusChange.objects.filter(project=OuterRef("pk"), to_status=Status.SUBMITTED)
-        .order_by("-at")
-        .values("at")[:1]
-    )
-    returns = (
-        StatusChange.objects.filter(project=OuterRef("pk"), to_status=Status.RETURNED)
-        .order_by()
-        .values("project")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    queryset = (
-        Project.objects.visible_to(request.user)
-        .active()
-        .filter(status=Status.SUBMITTED)
-        .for_list()
-        .annotate(submitted_at=Subquery(submitted_at), times_returned=Subquery(returns))
-        .order_by("submitted_at", "pk")
-    )
+    queryset = Project.objects.visible_to(request.user).review_queue().for_list()
     review_filter = ReviewFilter(request.GET, queryset=queryset)
     return render(
         request,

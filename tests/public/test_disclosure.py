@@ -81,3 +81,25 @@ def test_it_pages_ten_thousand_disclosed_projects_in_a_bounded_number_of_queries
         ProjectPartnerFactory(project=project)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("public:list"), {"page": 2}).status_code == 200
+
+
+@pytest.mark.parametrize(("disclosure", "shown"), [("public", True), ("partial", False)])
+def test_it_shows_the_budget_only_of_a_project_published_in_full(
+    client, project, disclosure, shown
+):
+    project.disclosure = disclosure
+    project.disclosure_reason = "" if disclosure == "public" else "団体の内部の事情"
+    project.budget = 345_678
+    project.save()
+
+    page = client.get(reverse("public:detail", args=[project.pk])).content.decode()
+    csv_body = b"".join(
+        client.get(reverse("public:open_data", args=["csv"])).streaming_content
+    ).decode("utf-8-sig")
+    records = json.loads(
+        b"".join(client.get(reverse("public:open_data", args=["json"])).streaming_content)
+    )["projects"]
+
+    assert ("345,678円" in page) is shown
+    assert ("345678" in csv_body) is shown
+    assert records[0]["budget"] == (345_678 if shown else "")
