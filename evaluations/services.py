@@ -39,9 +39,7 @@ def _refuse_unless_open(project: Project) -> None:
         )
 
 
-def evaluation_for(
-    project: Project, *, partner: Partner | None = None
-) -> ProcessEvaluation | None:
+def evaluation_for(project: Project, *, partner: Partner | None = None) -> ProcessEvaluation | None:
     side = ProcessEvaluation.Side.PARTNER if partner else ProcessEvaluation.Side.CITY
     return ProcessEvaluation.objects.filter(project=project, side=side, partner=partner).first()
 

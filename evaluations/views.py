@@ -33,7 +33,7 @@ from evaluations.report import LEVELS, ROW_HEIGHT, chart_rows, report_xlsx, year
 from kyodo import fiscal
 from kyodo.audit import client_address
 from kyodo.downloads import xlsx_response
-from kyodo.forms import save_or_explain
+from kyodo.pages import cleaned, expected_version, form_page, submit_form
 from kyodo.rules import is_partner_user
 from kyodo.services import DomainError
 from partners.models import Partner
@@ -108,30 +108,29 @@ def _process_page(request, project, *, partner: Partner | None, on_behalf: bool)
         messages.info(request, "この評価は提出済みです。")
         return redirect("evaluations:overview", project.pk)
     form = ProcessEvaluationForm(request.POST or None, instance=evaluation)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        submit = "submit" in request.POST
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        saved, conflict = save_or_explain(
-            form,
-            lambda: services.process_evaluation_save(
-                project=project,
-                by=request.user,
-                partner=partner,
-                expected_version=form.cleaned_data.get("version"),
-                data=data,
-                submit=submit,
-                on_behalf=on_behalf,
-            ),
-        )
-        if saved:
-            if submit:
-                messages.success(request, "評価を提出しました。")
-                return redirect("evaluations:overview", project.pk)
-            messages.success(request, "下書きとして保存しました。提出はまだです。")
-            return redirect(request.path)
-        if submit:
-            form.point_at_missing()
+    submit = "submit" in request.POST
+    posted = submit_form(
+        request,
+        form,
+        lambda: services.process_evaluation_save(
+            project=project,
+            by=request.user,
+            partner=partner,
+            expected_version=expected_version(form),
+            data=cleaned(form),
+            submit=submit,
+            on_behalf=on_behalf,
+        ),
+    )
+    conflict = posted.conflict
+    if posted.saved and submit:
+        messages.success(request, "評価を提出しました。")
+        return redirect("evaluations:overview", project.pk)
+    if posted.saved:
+        messages.success(request, "下書きとして保存しました。提出はまだです。")
+        return redirect(request.path)
+    if submit and posted.tried and not posted.saved:
+        form.point_at_missing()
     context = {
         **_frame(project),
         "form": form,
@@ -178,21 +177,6 @@ def _single_form_page(request, pk, *, model, form_class, save, template, done):
     project = get_evaluated_project_for(request.user, pk, perm="evaluations.manage_evaluation")
     instance = model.objects.filter(project=project).first()
     form = form_class(request.POST or None, instance=instance)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        saved, conflict = save_or_explain(
-            form,
-            lambda: save(
-                project=project,
-                by=request.user,
-                expected_version=form.cleaned_data.get("version"),
-                data=data,
-            ),
-        )
-        if saved:
-            messages.success(request, done)
-            return redirect("evaluations:overview", project.pk)
     extra = {}
     if model is BeneficiarySurvey:
         extra["summary"] = services.survey_summary(project)
@@ -200,8 +184,19 @@ def _single_form_page(request, pk, *, model, form_class, save, template, done):
             extra["survey_url"] = request.build_absolute_uri(
                 reverse("survey", args=[instance.token])
             )
-    return render(
-        request, template, {**_frame(project), "form": form, "conflict": conflict, **extra}
+    return form_page(
+        request,
+        form,
+        save=lambda: save(
+            project=project,
+            by=request.user,
+            expected_version=expected_version(form),
+            data=cleaned(form),
+        ),
+        done=done,
+        then=reverse("evaluations:overview", args=[project.pk]),
+        template=template,
+        context={**_frame(project), **extra},
     )
 
 

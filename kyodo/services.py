@@ -31,12 +31,9 @@ def save_with_version(
     record at all: someone else has created it since, which is a conflict too.
     """
     model = type(instance)
-    if (
-        expected_version is None
-        or not model._default_manager.filter(pk=instance.pk, version=expected_version).update(
-            version=F("version") + 1
-        )
-    ):
+    if expected_version is None or not model._default_manager.filter(
+        pk=instance.pk, version=expected_version
+    ).update(version=F("version") + 1):
         raise ConflictError(model._default_manager.get(pk=instance.pk))
     # Every versioned model declares `version`; they share no base class to say so.
     instance.version = expected_version + 1  # type: ignore[attr-defined]

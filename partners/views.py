@@ -5,12 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kyodo.fiscal import wareki_date
-from kyodo.forms import save_or_explain
 from kyodo.history import history_entries
+from kyodo.pages import cleaned, expected_version, form_page
 from kyodo.pagination import paginate
 from kyodo.rules import is_admin, is_city_staff, is_coordinator, is_partner_user
 from kyodo.services import DomainError
@@ -55,16 +56,19 @@ def partner_create(request):
     if not request.user.has_perm("partners.add_partner"):
         raise PermissionDenied
     form = PartnerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = {
-            k: v for k, v in form.cleaned_data.items() if k not in ("version", "activity_fields")
-        }
-        partner = services.partner_create(
-            by=request.user, data=data, activity_fields=list(form.cleaned_data["activity_fields"])
-        )
-        messages.success(request, f"「{partner.name}」を登録しました。")
-        return redirect("partners:detail", partner.pk)
-    return render(request, "partners/form.html", {"form": form, "partner": None})
+    return form_page(
+        request,
+        form,
+        save=lambda: services.partner_create(
+            by=request.user,
+            data=cleaned(form, "activity_fields"),
+            activity_fields=list(form.cleaned_data["activity_fields"]),
+        ),
+        done=lambda partner: f"「{partner.name}」を登録しました。",
+        then=lambda partner: reverse("partners:detail", args=[partner.pk]),
+        template="partners/form.html",
+        context={"partner": None},
+    )
 
 
 @login_required
@@ -72,26 +76,20 @@ def partner_create(request):
 def partner_edit(request, pk: int):
     partner = get_partner_for(request.user, pk, perm="partners.change_partner")
     form = PartnerForm(request.POST or None, instance=partner)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = {
-            k: v for k, v in form.cleaned_data.items() if k not in ("version", "activity_fields")
-        }
-        saved, conflict = save_or_explain(
-            form,
-            lambda: services.partner_update(
-                partner=Partner.objects.get(pk=partner.pk),
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                data=data,
-                activity_fields=list(form.cleaned_data["activity_fields"]),
-            ),
-        )
-        if saved:
-            messages.success(request, "変更を保存しました。")
-            return redirect("partners:detail", partner.pk)
-    return render(
-        request, "partners/form.html", {"form": form, "partner": partner, "conflict": conflict}
+    return form_page(
+        request,
+        form,
+        save=lambda: services.partner_update(
+            partner=Partner.objects.get(pk=partner.pk),
+            by=request.user,
+            expected_version=expected_version(form),
+            data=cleaned(form, "activity_fields"),
+            activity_fields=list(form.cleaned_data["activity_fields"]),
+        ),
+        done="変更を保存しました。",
+        then=reverse("partners:detail", args=[partner.pk]),
+        template="partners/form.html",
+        context={"partner": partner},
     )
 
 
@@ -187,20 +185,25 @@ def issue_create(request):
     if not user.has_perm("partners.add_cityissue"):
         raise PermissionDenied
     form = CityIssueForm(request.POST or None, user=user)
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         data = _issue_data(form)
-        department = data.pop("department", None) or user.department
-        issue = services.issue_create(
+        return services.issue_create(
             by=user,
-            department=department,
+            department=data.pop("department", None) or user.department,
             data=data,
             activity_fields=list(form.cleaned_data["activity_fields"]),
         )
-        messages.success(
-            request, f"課題「{issue.title}」を登録しました。合いそうな団体を下に示します。"
-        )
-        return redirect("partners:issue_detail", issue.pk)
-    return render(request, "partners/issue_form.html", {"form": form, "issue": None})
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        done=lambda issue: f"課題「{issue.title}」を登録しました。合いそうな団体を下に示します。",
+        then=lambda issue: reverse("partners:issue_detail", args=[issue.pk]),
+        template="partners/issue_form.html",
+        context={"issue": None},
+    )
 
 
 @login_required
@@ -208,23 +211,20 @@ def issue_create(request):
 def issue_edit(request, pk: int):
     issue = get_issue_for(request.user, pk, perm="partners.change_cityissue")
     form = CityIssueForm(request.POST or None, instance=issue, user=request.user)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        saved, conflict = save_or_explain(
-            form,
-            lambda: services.issue_update(
-                issue=CityIssue.objects.get(pk=issue.pk),
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                data=_issue_data(form),
-                activity_fields=list(form.cleaned_data["activity_fields"]),
-            ),
-        )
-        if saved:
-            messages.success(request, "変更を保存しました。")
-            return redirect("partners:issue_detail", issue.pk)
-    return render(
-        request, "partners/issue_form.html", {"form": form, "issue": issue, "conflict": conflict}
+    return form_page(
+        request,
+        form,
+        save=lambda: services.issue_update(
+            issue=CityIssue.objects.get(pk=issue.pk),
+            by=request.user,
+            expected_version=expected_version(form),
+            data=_issue_data(form),
+            activity_fields=list(form.cleaned_data["activity_fields"]),
+        ),
+        done="変更を保存しました。",
+        then=reverse("partners:issue_detail", args=[issue.pk]),
+        template="partners/issue_form.html",
+        context={"issue": issue},
     )
 
 

@@ -58,9 +58,7 @@ DEFAULT_CRITERIA = [
 
 def _locked(selection: Selection) -> Selection:
     """Re-read the selection under a row lock, refusing if its project has been archived."""
-    selection = (
-        Selection.objects.select_for_update().select_related("project").get(pk=selection.pk)
-    )
+    selection = Selection.objects.select_for_update().select_related("project").get(pk=selection.pk)
     _refuse_if_archived(selection.project)
     return selection
 

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kyodo import audit
 from kyodo.downloads import pdf_response
-from kyodo.forms import save_or_explain
 from kyodo.history import history_entries
 from kyodo.models import AuditEvent
+from kyodo.pages import cleaned, expected_version, submit_form
 from kyodo.pdf import render_pdf
 from kyodo.services import DomainError
 from projects.permissions import get_project_for, why_not_change_parties
@@ -67,20 +67,20 @@ def overview(request, pk: int):
     not_needed = spec_for(project.implementation_form).steps[Step.SELECTION] == Need.NOT_APPLICABLE
     if can_manage and not (not_needed and selection is None):
         form = SelectionForm(request.POST or None, instance=selection)
-        if request.method == "POST" and form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-            saved, conflict = save_or_explain(
-                form,
-                lambda: services.selection_save(
-                    project=project,
-                    by=request.user,
-                    expected_version=form.cleaned_data.get("version"),
-                    data=data,
-                ),
-            )
-            if saved:
-                messages.success(request, "選定の記録を保存しました。")
-                return redirect("selection:overview", project.pk)
+        posted = submit_form(
+            request,
+            form,
+            lambda: services.selection_save(
+                project=project,
+                by=request.user,
+                expected_version=expected_version(form),
+                data=cleaned(form),
+            ),
+        )
+        if posted.saved:
+            messages.success(request, "選定の記録を保存しました。")
+            return redirect("selection:overview", project.pk)
+        conflict = posted.conflict
     context = {
         **_frame(project),
         "selection": selection,
@@ -232,22 +232,21 @@ def candidate_detail(request, pk: int, candidate_pk: int):
         request.FILES if action == "upload" else None,
         prefix="upload",
     )
-    conflict = None
-    if action == "edit" and edit_form.is_valid():
-        data = {k: v for k, v in edit_form.cleaned_data.items() if k != "version"}
-        saved, conflict = save_or_explain(
-            edit_form,
-            lambda: services.candidate_update(
-                candidate=Candidate.objects.get(pk=candidate.pk),
-                by=request.user,
-                expected_version=edit_form.cleaned_data["version"],
-                data=data,
-            ),
-        )
-        if saved:
-            messages.success(request, "提案の内容を保存しました。")
-            return redirect("selection:candidate", pk, candidate.pk)
-    elif action == "upload" and file_form.is_valid():
+    posted = submit_form(
+        request,
+        edit_form if action == "edit" else None,
+        lambda: services.candidate_update(
+            candidate=Candidate.objects.get(pk=candidate.pk),
+            by=request.user,
+            expected_version=expected_version(edit_form),
+            data=cleaned(edit_form),
+        ),
+    )
+    conflict = posted.conflict
+    if posted.saved:
+        messages.success(request, "提案の内容を保存しました。")
+        return redirect("selection:candidate", pk, candidate.pk)
+    if action == "upload" and file_form.is_valid():
         try:
             stored = services.proposal_file_add(
                 candidate=candidate, by=request.user, upload=file_form.cleaned_data["file"]
@@ -366,27 +365,25 @@ def score_sheet(request, pk: int, reviewer_pk: int):
         criteria=criteria_list,
         scores=list(Score.objects.filter(reviewer=reviewer)),
     )
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        submit = "submit" in request.POST
-        saved, conflict = save_or_explain(
-            form,
-            lambda: services.score_sheet_save(
-                reviewer=reviewer,
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                cells=form.cells(),
-                submit=submit,
-            ),
-        )
-        if saved:
-            if submit:
-                messages.success(
-                    request, "採点を提出しました。ほかの委員の採点と合計を見られます。"
-                )
-                return redirect("selection:ranking", pk)
-            messages.success(request, "採点を下書きとして保存しました。提出はまだです。")
-            return redirect("selection:score_sheet", pk, reviewer.pk)
+    submit = "submit" in request.POST
+    posted = submit_form(
+        request,
+        form,
+        lambda: services.score_sheet_save(
+            reviewer=reviewer,
+            by=request.user,
+            expected_version=expected_version(form),
+            cells=form.cells(),
+            submit=submit,
+        ),
+    )
+    conflict = posted.conflict
+    if posted.saved and submit:
+        messages.success(request, "採点を提出しました。ほかの委員の採点と合計を見られます。")
+        return redirect("selection:ranking", pk)
+    if posted.saved:
+        messages.success(request, "採点を下書きとして保存しました。提出はまだです。")
+        return redirect("selection:score_sheet", pk, reviewer.pk)
     own_totals = {}
     if not form.is_bound or form.is_valid():
         own_totals = {cand: total for (_r, cand), total in reviewer_totals([reviewer.pk]).items()}

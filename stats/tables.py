@@ -42,7 +42,9 @@ class YearRow:
         return sum(self.cells)
 
 
-def counted_projects(*, department: Department | None = None, bureau: str = "") -> QuerySet[Project]:
+def counted_projects(
+    *, department: Department | None = None, bureau: str = ""
+) -> QuerySet[Project]:
     projects = Project.objects.counted()
     if department is not None:
         projects = projects.filter(department=department)

@@ -404,9 +404,7 @@ def consultation_record(
 
 
 @transaction.atomic
-def agreement_set_comments(
-    *, version: AgreementVersion, by: User, open_: bool
-) -> AgreementVersion:
+def agreement_set_comments(*, version: AgreementVersion, by: User, open_: bool) -> AgreementVersion:
     """Invite (or stop) the partners' comments on a draft."""
     _refuse_if_archived(version.agreement.project)
     if not version.is_draft:

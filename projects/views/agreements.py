@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kyodo import audit
 from kyodo.downloads import pdf_response
-from kyodo.forms import save_or_explain
 from kyodo.models import AuditEvent, User
+from kyodo.pages import cleaned, expected_version, form_page
 from kyodo.services import DomainError
 from projects.forms.agreements import (
     AgreementVersionForm,
@@ -127,27 +127,23 @@ def agreement_edit(request, pk: int, number: int):
     data = request.POST if request.method == "POST" else None
     form = AgreementVersionForm(data, instance=version)
     tables = table_formsets(version, data)
-    conflict = None
-    if data is not None and form.is_valid() and all(t.is_valid() for t in tables.values()):
-        saved, conflict = save_or_explain(
-            form,
-            lambda: agreements.agreement_version_save(
-                version=version,
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                data={k: v for k, v in form.cleaned_data.items() if k != "version"},
-                roles=rows(tables["roles"]),
-                costs=rows(tables["costs"]),
-                milestones=rows(tables["milestones"]),
-            ),
-        )
-        if saved:
-            messages.success(request, "協定の案を保存しました。")
-            return redirect("projects:agreement", project.pk)
-    return render(
+    return form_page(
         request,
-        "projects/agreement_form.html",
-        {"project": project, "version": version, "form": form, "conflict": conflict, **tables},
+        form,
+        also=tables.values(),
+        save=lambda: agreements.agreement_version_save(
+            version=version,
+            by=request.user,
+            expected_version=expected_version(form),
+            data=cleaned(form),
+            roles=rows(tables["roles"]),
+            costs=rows(tables["costs"]),
+            milestones=rows(tables["milestones"]),
+        ),
+        done="協定の案を保存しました。",
+        then=reverse("projects:agreement", args=[project.pk]),
+        template="projects/agreement_form.html",
+        context={"project": project, "version": version, **tables},
     )
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,9 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kyodo import fiscal
 from kyodo.display import record_rows
 from kyodo.downloads import XLSX_TYPE
-from kyodo.forms import save_or_explain
 from kyodo.history import history_entries
 from kyodo.models import Department
+from kyodo.pages import cleaned, expected_version, form_page
 from kyodo.pagination import paginate
 from kyodo.services import DomainError
 from partners.sections import Section
@@ -129,21 +130,17 @@ def project_create(request, form_code: str):
     chosen = request.POST.get("implementation_form", form_code) if data else form_code
     chosen = chosen if chosen in POLICY else form_code
     detail_form = detail_form_for(chosen, data=data)
-    if request.method == "POST" and form.is_valid() and detail_form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            project = services.project_create(
-                by=request.user, data=data, detail_data=detail_form.cleaned_data
-            )
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"「{project.title}」を登録しました。")
-            return redirect("projects:detail", project.pk)
-    return render(
+    return form_page(
         request,
-        "projects/form.html",
-        {"form": form, "detail_form": detail_form, "spec": spec_for(chosen), "project": None},
+        form,
+        also=[detail_form],
+        save=lambda: services.project_create(
+            by=request.user, data=cleaned(form), detail_data=detail_form.cleaned_data
+        ),
+        done=lambda project: f"「{project.title}」を登録しました。",
+        then=lambda project: reverse("projects:detail", args=[project.pk]),
+        template="projects/form.html",
+        context={"detail_form": detail_form, "spec": spec_for(chosen), "project": None},
     )
 
 
@@ -233,32 +230,21 @@ def project_edit(request, pk: int):
     if data and data.get("implementation_form") in POLICY:
         chosen = data["implementation_form"]
     detail_form = detail_form_for(chosen, data=data, instance=_detail_instance(project, chosen))
-    conflict = None
-    if request.method == "POST" and form.is_valid() and detail_form.is_valid():
-        cleaned = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        saved, conflict = save_or_explain(
-            form,
-            lambda: services.project_update(
-                project=Project.objects.get(pk=project.pk),
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                data=cleaned,
-                detail_data=detail_form.cleaned_data,
-            ),
-        )
-        if saved:
-            messages.success(request, "変更を保存しました。")
-            return redirect("projects:detail", project.pk)
-    return render(
+    return form_page(
         request,
-        "projects/form.html",
-        {
-            "form": form,
-            "detail_form": detail_form,
-            "spec": spec_for(chosen),
-            "project": project,
-            "conflict": conflict,
-        },
+        form,
+        also=[detail_form],
+        save=lambda: services.project_update(
+            project=Project.objects.get(pk=project.pk),
+            by=request.user,
+            expected_version=expected_version(form),
+            data=cleaned(form),
+            detail_data=detail_form.cleaned_data,
+        ),
+        done="変更を保存しました。",
+        then=reverse("projects:detail", args=[project.pk]),
+        template="projects/form.html",
+        context={"detail_form": detail_form, "spec": spec_for(chosen), "project": project},
     )
 
 
@@ -391,23 +377,18 @@ def project_transition(request, pk: int, name: str):
 
 def _step_page(request, project: Project, step: Step, form, save, *, title: str, extra=None):
     """A step's form beside its help panel; save(form) calls the step's service."""
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        saved, conflict = save_or_explain(
-            form,
-            lambda: save(form),
-        )
-        if saved:
-            messages.success(request, f"{step.label}を保存しました。")
-            return redirect("projects:detail", project.pk)
-    context = {
-        **step_context(project, step),
-        "form": form,
-        "title": title,
-        "conflict": conflict,
-        **(extra or {}),
-    }
-    return render(request, "projects/step.html", context)
+    context = {**step_context(project, step), "title": title, **(extra or {})}
+    if form is None:
+        return render(request, "projects/step.html", {**context, "form": None})
+    return form_page(
+        request,
+        form,
+        save=lambda: save(form),
+        done=f"{step.label}を保存しました。",
+        then=reverse("projects:detail", args=[project.pk]),
+        template="projects/step.html",
+        context=context,
+    )
 
 
 @login_required
@@ -426,12 +407,11 @@ def project_eligibility(request, pk: int):
         outcome = answers
 
     def save(valid_form):
-        data = {k: v for k, v in valid_form.cleaned_data.items() if k != "version"}
         services.eligibility_save(
             project=project,
             by=request.user,
-            expected_version=valid_form.cleaned_data.get("version"),
-            data=data,
+            expected_version=expected_version(valid_form),
+            data=cleaned(valid_form),
         )
 
     return _step_page(
@@ -460,7 +440,7 @@ def project_disclosure(request, pk: int):
         services.disclosure_save(
             project=Project.objects.get(pk=project.pk),
             by=request.user,
-            expected_version=valid_form.cleaned_data["version"],
+            expected_version=expected_version(valid_form),
             disclosure=valid_form.cleaned_data["disclosure"],
             disclosure_reason=valid_form.cleaned_data.get("disclosure_reason", ""),
             publish_agreement_pdf=valid_form.cleaned_data.get("publish_agreement_pdf", False),
