@@ -8,10 +8,13 @@
 - Edit forms carry the record's version so that a stale save is refused, not lost.
 """
 
+from collections.abc import Callable
 from datetime import date
+from typing import cast
 
 from django import forms
 from django.db import models
+from django.http import QueryDict
 
 from kyodo import fiscal
 from kyodo.fields import MoneyField
@@ -85,12 +88,12 @@ class VersionedFormMixin(forms.Form):
 
     def take_current_version(self, current_version: int) -> None:
         """After a conflict: let the next save, made knowingly, replace the newer version."""
-        data = self.data.copy()
+        data = cast(QueryDict, self.data).copy()  # a bound form's data is a QueryDict
         data[self.add_prefix("version")] = str(current_version)
         self.data = data
 
 
-def conflict_rows(form: forms.ModelForm, current) -> list[tuple[str, str, str]]:
+def conflict_rows(form: forms.BaseForm, current: models.Model) -> list[tuple[str, str, str]]:
     """After a conflict: (label, value saved by the other person, value this user typed)."""
     rows = []
     for name, typed in form.cleaned_data.items():
@@ -114,7 +117,9 @@ def _show(value) -> str:
     return str(value)
 
 
-def save_or_explain(form: forms.Form, save) -> tuple[bool, list | None]:
+def save_or_explain(
+    form: VersionedFormMixin, save: Callable[[], object]
+) -> tuple[bool, list | None]:
     """Run save(); a conflict or a refused rule becomes a message on the form, input kept.
 
     Returns (saved, conflict rows for includes/conflict.html).
@@ -124,7 +129,7 @@ def save_or_explain(form: forms.Form, save) -> tuple[bool, list | None]:
     except ConflictError as exc:
         rows = conflict_rows(form, exc.current)
         form.add_error(None, str(exc))
-        form.take_current_version(exc.current.version)
+        form.take_current_version(exc.current_version)
         return False, rows
     except DomainError as exc:
         form.add_error(None, str(exc))

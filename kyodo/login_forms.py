@@ -1,5 +1,7 @@
 """The log-in forms of the site and of /admin/, both throttled by kyodo.login."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -13,7 +15,13 @@ BLOCKED_MESSAGES = {
 }
 
 
-class ThrottledLoginMixin:
+if TYPE_CHECKING:
+    _LoginForm = AuthenticationForm
+else:
+    _LoginForm = object
+
+
+class ThrottledLoginMixin(_LoginForm):
     """Refuse before the password is checked while blocked; log every attempt."""
 
     @sensitive_variables("password")
@@ -45,6 +53,7 @@ class ThrottledLoginMixin:
                 password_right=self.user_cache is not None,
             )
             raise
+        assert self.user_cache is not None  # AuthenticationForm.clean() found the user
         login.login_succeeded(request=self.request, user=self.user_cache)
         return cleaned_data
 

@@ -1,5 +1,7 @@
 """People: departments (所管課) and users with one role each."""
 
+from typing import ClassVar
+
 import rules
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -66,7 +68,7 @@ class User(AbstractUser):
     )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
-    objects = KyodoUserManager()
+    objects: ClassVar[KyodoUserManager] = KyodoUserManager()
 
     class Meta:
         verbose_name = "利用者"
@@ -98,7 +100,7 @@ class User(AbstractUser):
         full = f"{self.last_name} {self.first_name}".strip()
         return full or self.username
 
-    def has_perm(self, perm: str, obj: object = None) -> bool:
+    def has_perm(self, perm: str, obj: models.Model | None = None) -> bool:
         """kyodo's rules about an object decide for everyone, the administrator included.
 
         Django lets a superuser past every permission; the guideline's rules bind the

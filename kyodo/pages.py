@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from kyodo.forms import save_or_explain
+from kyodo.forms import VersionedFormMixin, save_or_explain
 
 T = TypeVar("T")
 
@@ -41,7 +41,7 @@ class Posted:
 
 def submit_form(
     request: HttpRequest,
-    form: forms.Form | None,
+    form: VersionedFormMixin | None,
     save: Callable[[], T],
     *,
     also: Iterable[Any] = (),
@@ -64,7 +64,7 @@ def submit_form(
 
 def form_page(
     request: HttpRequest,
-    form: forms.Form,
+    form: VersionedFormMixin,
     *,
     save: Callable[[], T],
     done: str | Callable[[T], str],

@@ -15,6 +15,8 @@ class ConflictError(DomainError):
 
     def __init__(self, current: models.Model):
         self.current = current
+        # Every record edited with a lock has a version; they share no base class.
+        self.current_version: int = current.version  # type: ignore[attr-defined]
         super().__init__(
             "あなたが編集を始めた後に、ほかの人がこの記録を更新しました。"
             "入力した内容はそのまま残しています。下の最新の内容と見比べてから、もう一度保存してください。"

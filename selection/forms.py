@@ -200,10 +200,8 @@ class ProposalFileForm(forms.Form):
         return upload
 
 
-class ScoreSheetForm(forms.Form):
+class ScoreSheetForm(VersionedFormMixin):
     """One reviewer's table: a points box and a comment box per candidate and criterion."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, reviewer, candidates, criteria, scores, **kwargs):
         super().__init__(*args, **kwargs)
@@ -265,11 +263,6 @@ class ScoreSheetForm(forms.Form):
             for cand in self.candidates
             for crit in self.criteria
         }
-
-    def take_current_version(self, current_version: int) -> None:
-        data = self.data.copy()
-        data["version"] = str(current_version)
-        self.data = data
 
 
 class DecideForm(forms.Form):
