@@ -37,11 +37,9 @@ class PartnerQuerySet(models.QuerySet):
         return self.filter(archived_at__isnull=True)
 
     def for_list(self) -> "PartnerQuerySet":
-        # The link model is declared by projects (above partners): reach it by the relation.
-        links = self.model._meta.get_field("project_links").related_model
-        return self.prefetch_related("activity_fields").annotate(
-            has_projects=Exists(links.objects.filter(partner=OuterRef("pk")))
-        )
+        # Through the reverse relation: the link model belongs to projects, above partners.
+        linked = self.model.objects.filter(pk=OuterRef("pk"), project_links__isnull=False)
+        return self.prefetch_related("activity_fields").annotate(has_projects=Exists(linked))
 
 
 class Partner(models.Model):
