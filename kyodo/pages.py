@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from kyodo.forms import VersionedFormMixin, save_or_explain
+from kyodo.services import DomainError
 
 T = TypeVar("T")
 
@@ -79,3 +80,19 @@ def form_page(
         messages.success(request, done(posted.result) if callable(done) else done)
         return redirect(then(posted.result) if callable(then) else then)
     return render(request, template, {**(context or {}), "form": form, "conflict": posted.conflict})
+
+
+def run_action(
+    request: HttpRequest, action: Callable[[], object], *, done: str, then: Any
+) -> HttpResponse:
+    """A button that changes one thing: run the service, say what came of it, go back.
+
+    A refusal of the service is shown as an error message on the page the user returns to.
+    """
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+    return redirect(then)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kyodo.fiscal import wareki_date
 from kyodo.history import history_entries
-from kyodo.pages import cleaned, expected_version, form_page
+from kyodo.pages import cleaned, expected_version, form_page, run_action
 from kyodo.pagination import paginate
 from kyodo.rules import is_admin, is_city_staff, is_coordinator, is_partner_user
 from kyodo.services import DomainError
@@ -114,13 +114,12 @@ def partner_archive(request, pk: int):
 @require_POST
 def partner_restore(request, pk: int):
     partner = get_partner_for(request.user, pk, perm="partners.restore_partner")
-    try:
-        services.partner_restore(partner=partner, by=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"「{partner.name}」を元に戻しました。")
-    return redirect("partners:detail", partner.pk)
+    return run_action(
+        request,
+        lambda: services.partner_restore(partner=partner, by=request.user),
+        done=f"「{partner.name}」を元に戻しました。",
+        then=reverse("partners:detail", args=[partner.pk]),
+    )
 
 
 # Matching (第3-1(3)): city issues, the partners that fit them, and partners' interest.
@@ -236,13 +235,12 @@ def _issue_data(form: CityIssueForm) -> dict:
 @require_POST
 def issue_close(request, pk: int):
     issue = get_issue_for(request.user, pk, perm="partners.close_cityissue")
-    try:
-        services.issue_close(issue=issue, by=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"課題「{issue.title}」の受付を終了しました。")
-    return redirect("partners:issue_detail", issue.pk)
+    return run_action(
+        request,
+        lambda: services.issue_close(issue=issue, by=request.user),
+        done=f"課題「{issue.title}」の受付を終了しました。",
+        then=reverse("partners:issue_detail", args=[issue.pk]),
+    )
 
 
 @login_required

@@ -7,13 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kyodo import audit
 from kyodo.downloads import pdf_response
 from kyodo.history import history_entries
 from kyodo.models import AuditEvent
-from kyodo.pages import cleaned, expected_version, submit_form
+from kyodo.pages import cleaned, expected_version, run_action, submit_form
 from kyodo.pdf import render_pdf
 from kyodo.services import DomainError
 from projects.permissions import get_project_for, why_not_change_parties
@@ -176,13 +177,12 @@ def reviewers(request, pk: int):
 def reviewer_remove(request, pk: int, reviewer_pk: int):
     selection = get_selection_for(request.user, pk, perm="selection.manage_selection")
     reviewer = get_object_or_404(Reviewer, pk=reviewer_pk, selection=selection)
-    try:
-        services.reviewer_remove(reviewer=reviewer, by=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"{reviewer.display_name}さんを審査委員から外しました。")
-    return redirect("selection:reviewers", pk)
+    return run_action(
+        request,
+        lambda: services.reviewer_remove(reviewer=reviewer, by=request.user),
+        done=f"{reviewer.display_name}さんを審査委員から外しました。",
+        then=reverse("selection:reviewers", args=[pk]),
+    )
 
 
 @login_required
@@ -305,15 +305,12 @@ def proposal_file(request, pk: int, file_pk: int):
 def proposal_file_archive(request, pk: int, file_pk: int):
     selection = get_selection_for(request.user, pk, perm="selection.manage_selection")
     stored = get_object_or_404(ProposalFile, pk=file_pk, candidate__selection=selection)
-    try:
-        services.proposal_file_archive(stored=stored, by=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request, f"「{stored.original_name}」を一覧から外しました。記録は残っています。"
-        )
-    return redirect("selection:candidate", pk, stored.candidate_id)
+    return run_action(
+        request,
+        lambda: services.proposal_file_archive(stored=stored, by=request.user),
+        done=f"「{stored.original_name}」を一覧から外しました。記録は残っています。",
+        then=reverse("selection:candidate", args=[pk, stored.candidate_id]),
+    )
 
 
 TRANSITIONS = {
@@ -329,13 +326,12 @@ def transition(request, pk: int, name: str):
         raise Http404
     selection = get_selection_for(request.user, pk, perm="selection.manage_selection")
     service, done = TRANSITIONS[name]
-    try:
-        service(selection=selection, by=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, done)
-    return _back(selection)
+    return run_action(
+        request,
+        lambda: service(selection=selection, by=request.user),
+        done=done,
+        then=reverse("selection:overview", args=[selection.project_id]),
+    )
 
 
 @login_required

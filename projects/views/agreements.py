@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kyodo import audit
 from kyodo.downloads import pdf_response
 from kyodo.models import AuditEvent, User
-from kyodo.pages import cleaned, expected_version, form_page
+from kyodo.pages import cleaned, expected_version, form_page, run_action
 from kyodo.services import DomainError
 from projects.forms.agreements import (
     AgreementVersionForm,
@@ -150,13 +150,12 @@ def agreement_edit(request, pk: int, number: int):
 def _act(request, pk: int, number: int, perm: str, action, done: str):
     project = get_project_for(request.user, pk, perm=perm)
     version = _version(project, number)
-    try:
-        action(version=version, by=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, done)
-    return redirect("projects:agreement", project.pk)
+    return run_action(
+        request,
+        lambda: action(version=version, by=request.user),
+        done=done,
+        then=reverse("projects:agreement", args=[project.pk]),
+    )
 
 
 @login_required
@@ -328,13 +327,12 @@ def follow_up_done(request, pk: int, follow_up_pk: int):
     follow_up.consultation.project = project
     if not request.user.has_perm("projects.finish_follow_up", follow_up):
         raise PermissionDenied(why_not_finish_follow_up(request.user, follow_up))
-    try:
-        agreements.follow_up_done(follow_up=follow_up, by=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"宿題「{follow_up.task}」を済みにしました。")
-    return redirect("projects:consultations", project.pk)
+    return run_action(
+        request,
+        lambda: agreements.follow_up_done(follow_up=follow_up, by=request.user),
+        done=f"宿題「{follow_up.task}」を済みにしました。",
+        then=reverse("projects:consultations", args=[project.pk]),
+    )
 
 
 @login_required
@@ -343,15 +341,12 @@ def agreement_comments_toggle(request, pk: int, number: int):
     project = get_project_for(request.user, pk, perm="projects.edit_agreement")
     version = _version(project, number)
     open_ = request.POST.get("open") == "1"
-    try:
-        agreements.agreement_set_comments(version=version, by=request.user, open_=open_)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request, "パートナーの意見を受け付けます。" if open_ else "意見の受付を終えました。"
-        )
-    return redirect("projects:agreement", project.pk)
+    return run_action(
+        request,
+        lambda: agreements.agreement_set_comments(version=version, by=request.user, open_=open_),
+        done="パートナーの意見を受け付けます。" if open_ else "意見の受付を終えました。",
+        then=reverse("projects:agreement", args=[project.pk]),
+    )
 
 
 @login_required

@@ -18,7 +18,7 @@ from kyodo.display import record_rows
 from kyodo.downloads import XLSX_TYPE
 from kyodo.history import history_entries
 from kyodo.models import Department
-from kyodo.pages import cleaned, expected_version, form_page
+from kyodo.pages import cleaned, expected_version, form_page, run_action
 from kyodo.pagination import paginate
 from kyodo.services import DomainError
 from partners.sections import Section
@@ -298,13 +298,12 @@ def project_archive(request, pk: int):
 @require_POST
 def project_restore(request, pk: int):
     project = get_project_for(request.user, pk, perm="projects.restore_project")
-    try:
-        services.project_restore(project=project, by=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"「{project.title}」を元に戻しました。")
-    return redirect("projects:detail", project.pk)
+    return run_action(
+        request,
+        lambda: services.project_restore(project=project, by=request.user),
+        done=f"「{project.title}」を元に戻しました。",
+        then=reverse("projects:detail", args=[project.pk]),
+    )
 
 
 @login_required
