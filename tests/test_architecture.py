@@ -6,6 +6,7 @@ AppConfig.ready() is where registration happens, so it may), and that modules st
 """
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,3 +68,15 @@ def test_it_keeps_each_module_under_500_lines():
         if (lines := len(path.read_text().splitlines())) > MAX_LINES
     }
     assert not long, f"split these modules: {long}"
+
+
+def test_it_names_every_migration_after_the_first():
+    """Later migrations say what they do (makemigrations --name), never 0002_auto_…."""
+    unnamed = [
+        str(path.relative_to(ROOT))
+        for app in APPS
+        for path in sorted((ROOT / app / "migrations").glob("0*.py"))
+        if re.fullmatch(r"\d{4}_(auto_\d+_\d+|initial)\.py", path.name)
+        and not path.name.startswith("0001_")
+    ]
+    assert not unnamed, f"give these migrations a name: {unnamed}"
