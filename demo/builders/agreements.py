@@ -30,7 +30,11 @@ def seed_agreements(
     first_org0 = next(p for p in candidates if p.project_partners.filter(partner=partners[0]))
     first_org1 = next(p for p in candidates if p.project_partners.filter(partner=partners[1]))
     rest = [p for p in candidates if p not in (first_org0, first_org1)]
-    for n, project in enumerate([first_org0, first_org1, *rest[:2]]):
+    # The version left waiting for the partner belongs to a project still open (not 完了),
+    # where the department could otherwise change the parties: the page says why it may not.
+    waiting = next((p for p in rest if p.status != Status.COMPLETED), rest[-1])
+    agreed = [p for p in rest if p is not waiting][:1]
+    for n, project in enumerate([first_org0, first_org1, *agreed, waiting]):
         city = (
             users["staff"]
             if project.department_id == users["staff"].department_id
@@ -39,7 +43,7 @@ def seed_agreements(
         version = _draft(project, city)
         agreements.agreement_freeze(version=version, by=city)
         agreements.agreement_confirm(version=version, by=city)
-        if n == 3:
+        if project is waiting:
             continue  # waiting for the partner's confirmation
         for link in project.project_partners.all():
             agreements.agreement_confirm(version=version, by=demo_orgs[link.partner_id])
