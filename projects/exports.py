@@ -15,6 +15,7 @@ from openpyxl.styles import Font
 
 from kyodo import fiscal
 from kyodo.downloads import csv_lines, safe_cell
+from partners.models import INDIVIDUAL_PUBLIC_NAME, Partner
 from projects.models import Project, ProjectPartner
 
 COLUMNS = [
@@ -35,8 +36,12 @@ COLUMNS = [
 ]
 
 
-def with_partner_names(queryset, chunk_size: int = 500) -> Iterator[tuple[Project, str]]:
+def with_partner_names(
+    queryset, chunk_size: int = 500, *, public: bool = False
+) -> Iterator[tuple[Project, str]]:
     """Each project with its partners' names ("A、B"), read chunk by chunk.
+
+    public: as citizens may read them, an individual shown as 個人 (Partner.public_name).
 
     Not prefetch_related: a prefetched link points back at its project, and such cycles wait
     for the garbage collector, so memory grew with the rows (17 MB for 3,600 projects).
@@ -47,7 +52,11 @@ def with_partner_names(queryset, chunk_size: int = 500) -> Iterator[tuple[Projec
     while chunk := list(islice(rows, chunk_size)):
         names = defaultdict(list)
         links = ProjectPartner.objects.filter(project__in=[p.pk for p in chunk]).order_by("pk")
-        for project_id, name in links.values_list("project_id", "partner__name"):
+        for project_id, name, kind in links.values_list(
+            "project_id", "partner__name", "partner__kind"
+        ):
+            if public and kind == Partner.Kind.INDIVIDUAL:
+                name = INDIVIDUAL_PUBLIC_NAME
             names[project_id].append(name)
         for project in chunk:
             yield project, "、".join(names[project.pk])

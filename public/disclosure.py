@@ -7,6 +7,7 @@ representatives or contacts, no reviewers, no free-text comments of evaluations.
 from django.db.models import Prefetch
 
 from evaluations.models import ITEMS, ClosingDecision, ProcessEvaluation, ResultEvaluation
+from partners.models import Partner
 from projects.models import Agreement, Disclosure, Project, ProjectPartner
 from projects.services.agreements import latest_agreed
 from selection.models import Selection
@@ -41,7 +42,7 @@ def selection_summary(project: Project) -> dict | None:
     if selection.is_competitive and selection.is_decided:
         result = ranking(selection, candidates=candidates)
         summary["totals"] = [
-            {"name": row.candidate.partner.name, "total": row.total, "rank": row.rank}
+            {"name": row.candidate.partner.public_name, "total": row.total, "rank": row.rank}
             for row in result.rows
             if row.total is not None
         ]
@@ -58,10 +59,19 @@ def agreement_summary(project: Project) -> dict | None:
     return {
         "version": version,
         "roles": roles,
-        "pdf": project.publish_agreement_pdf
-        and project.disclosure == Disclosure.PUBLIC
-        and bool(version.pdf),
+        "pdf": may_publish_agreement_pdf(project) and bool(version.pdf),
     }
+
+
+def may_publish_agreement_pdf(project: Project) -> bool:
+    """The signed document goes out only with a full disclosure and no individual named in it."""
+    return (
+        project.publish_agreement_pdf
+        and project.disclosure == Disclosure.PUBLIC
+        and not any(
+            link.partner.kind == Partner.Kind.INDIVIDUAL for link in project.project_partners.all()
+        )
+    )
 
 
 def evaluation_summary(project: Project) -> dict:

@@ -13,7 +13,7 @@ from kyodo.downloads import csv_response
 from kyodo.models import AuditEvent
 from kyodo.pagination import paginate
 from kyodo.text import normalize_for_search
-from partners.models import ActivityField
+from partners.models import ActivityField, Partner
 from projects.exports import with_partner_names
 from projects.models import ImplementationForm, ProjectPartner
 from public import disclosure
@@ -59,7 +59,7 @@ class PublicFilter(forms.Form):
                     ProjectPartner.objects.filter(
                         project=OuterRef("pk"),
                         partner__search_index__contains=normalize_for_search(data["partner"]),
-                    )
+                    ).exclude(partner__kind=Partner.Kind.INDIVIDUAL)  # never found by a name
                 )
             )
         return projects
@@ -125,7 +125,9 @@ def open_data(request, fmt: str):
     if fmt == "csv":
         rows = (
             [record[key] for key, _label in COLUMNS]
-            for record in (project_record(p, names) for p, names in with_partner_names(projects))
+            for record in (
+                project_record(p, names) for p, names in with_partner_names(projects, public=True)
+            )
         )
         return csv_response("kyodo-projects.csv", [label for _key, label in COLUMNS], rows)
     if fmt == "json":
@@ -136,7 +138,7 @@ def open_data(request, fmt: str):
                 + json.dumps([{"key": k, "label": v} for k, v in COLUMNS], ensure_ascii=False)
                 + ', "projects": ['
             )
-            for n, (project, partners) in enumerate(with_partner_names(projects)):
+            for n, (project, partners) in enumerate(with_partner_names(projects, public=True)):
                 record = project_record(project, partners)
                 yield ("," if n else "") + json.dumps(record, ensure_ascii=False)
             yield "]}"

@@ -27,6 +27,13 @@ class YearlyTotal(models.Model):
         "出典", max_length=200, help_text="この数字の出どころ（例: 協働のガイドライン 第1-7）。"
     )
     note = models.TextField("注記", blank=True)
+    use_records = models.BooleanField(
+        "記録から数える",
+        default=False,
+        help_text="この年度の件数を、公表値ではなくこのシステムの事業の記録から数えます。"
+        "その年度の事業がすべて登録されてから選んでください。選ばないかぎり公表値を出し、"
+        "記録にある件数は並べて示します。",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -1,8 +1,10 @@
 """協働の実績: collaborations per 年度 and 実施形態, from two sources in one table.
 
-Years before kyodo kept the records come from YearlyTotal (published figures). From the first
-年度 with records on, counts come from the projects themselves: every project that was carried
-out (実施中, 評価中 or 完了), archived ones excepted. Each source is one query.
+A 年度 with published figures (YearlyTotal) shows them, until 市民自治推進課 marks the year
+"use records" in the admin; a few records of such a year (an import, say) never replace the
+published totals, they are shown beside them. Years without published figures are counted
+from the projects themselves: every project carried out (実施中, 評価中 or 完了), archived ones
+excepted (Project.objects.counted()). Each source is one query.
 """
 
 from collections.abc import Iterator
@@ -28,6 +30,8 @@ class YearRow:
     from_records: bool
     source: str = ""
     note: str = ""
+    # For a year shown from published figures: how many projects its records hold (if any).
+    recorded_total: int | None = None
 
     @property
     def label(self) -> str:
@@ -64,17 +68,26 @@ def table(*, department: Department | None = None, bureau: str = "") -> list[Yea
     recorded: dict[int, dict[str, int]] = {}
     for row in grouped:
         recorded.setdefault(row["fiscal_year"], {})[row["implementation_form"]] = row["n"]
-    first_recorded = min(recorded, default=None)
-    rows: list[YearRow] = []
+    published: dict[int, YearlyTotal] = {}
     if department is None and not bureau:
-        published = YearlyTotal.objects.all()
-        if first_recorded is not None:
-            published = published.filter(fiscal_year__lt=first_recorded)
-        rows = [
-            YearRow(t.fiscal_year, t.counts(), from_records=False, source=t.source, note=t.note)
-            for t in published
-        ]
-    rows += [YearRow(year, counts, from_records=True) for year, counts in sorted(recorded.items())]
+        published = {t.fiscal_year: t for t in YearlyTotal.objects.filter(use_records=False)}
+    rows: list[YearRow] = []
+    for year in sorted({*published, *recorded}):
+        counts = recorded.get(year)
+        if year in published:
+            total = published[year]
+            rows.append(
+                YearRow(
+                    year,
+                    total.counts(),
+                    from_records=False,
+                    source=total.source,
+                    note=total.note,
+                    recorded_total=sum(counts.values()) if counts else None,
+                )
+            )
+        else:
+            rows.append(YearRow(year, counts or {}, from_records=True))
     return rows
 
 

@@ -377,6 +377,7 @@ def _build_world() -> dict:
     project = ProjectFactory(
         title="海岸の里親活動",
         department=department,
+        status="active",
         disclosure="public",
         publish_agreement_pdf=True,
     )

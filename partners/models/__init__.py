@@ -1,9 +1,15 @@
 """Partners: the directory of groups (団体) and the city's issues they can be matched with."""
 
-from partners.models.directory import ActivityField, Partner, PartnerQuerySet
+from partners.models.directory import (
+    INDIVIDUAL_PUBLIC_NAME,
+    ActivityField,
+    Partner,
+    PartnerQuerySet,
+)
 from partners.models.matching import CityIssue, CityIssueQuerySet, Interest
 
 __all__ = [
+    "INDIVIDUAL_PUBLIC_NAME",
     "ActivityField",
     "CityIssue",
     "CityIssueQuerySet",

@@ -24,6 +24,9 @@ class ActivityField(models.Model):
         return self.name
 
 
+INDIVIDUAL_PUBLIC_NAME = "個人"
+
+
 class PartnerQuerySet(models.QuerySet):
     def visible_to(self, user) -> "PartnerQuerySet":
         """The partners this user may know of: city staff all, a partner user its own."""
@@ -111,3 +114,8 @@ class Partner(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    @property
+    def public_name(self) -> str:
+        """The name citizens may read: an individual (個人) is never named in public."""
+        return INDIVIDUAL_PUBLIC_NAME if self.kind == self.Kind.INDIVIDUAL else self.name

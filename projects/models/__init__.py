@@ -24,6 +24,7 @@ from projects.models.details import (
 )
 from projects.models.project import (
     COUNTED_STATUSES,
+    PUBLISHABLE_STATUSES,
     Comment,
     Disclosure,
     Eligibility,
@@ -39,6 +40,7 @@ from projects.models.project import (
 
 __all__ = [
     "COUNTED_STATUSES",
+    "PUBLISHABLE_STATUSES",
     "Agreement",
     "AgreementConfirmation",
     "AgreementCost",

@@ -33,6 +33,9 @@ class Status(models.TextChoices):
 
 # The statuses 協働の実績 counts: a project under way or done (第1-7).
 COUNTED_STATUSES = (Status.ACTIVE, Status.EVALUATING, Status.COMPLETED)
+# A project may be published once 市民自治推進課 has approved it: a draft, one under review or
+# one sent back may still turn out not to be 協働 at all.
+PUBLISHABLE_STATUSES = (Status.APPROVED, *COUNTED_STATUSES)
 
 
 class PartnerRole(models.TextChoices):
@@ -85,8 +88,11 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(archived_at__isnull=True)
 
     def disclosed(self) -> "ProjectQuerySet":
-        """What citizens may see: the department chose to publish it, in full or in part."""
-        return self.active().filter(disclosure__in=(Disclosure.PUBLIC, Disclosure.PARTIAL))
+        """What citizens may see: approved, and published by its department (in full or part)."""
+        return self.active().filter(
+            status__in=PUBLISHABLE_STATUSES,
+            disclosure__in=(Disclosure.PUBLIC, Disclosure.PARTIAL),
+        )
 
     def counted(self) -> "ProjectQuerySet":
         """What 協働の実績 counts: projects under way or done, not archived."""

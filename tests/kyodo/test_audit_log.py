@@ -155,7 +155,9 @@ def test_it_logs_nothing_for_a_page_without_an_agreement(client, project, staff)
 def test_it_logs_the_address_of_a_citizen_reading_the_public_agreement_pdf(
     client, project, versions
 ):
-    Project.objects.filter(pk=project.pk).update(disclosure="public", publish_agreement_pdf=True)
+    Project.objects.filter(pk=project.pk).update(
+        disclosure="public", publish_agreement_pdf=True, status="active"
+    )
     path = reverse("public:agreement_pdf", args=[project.pk])
 
     assert get(client, path, REMOTE_ADDR=CITIZEN).status_code == 200
@@ -168,7 +170,9 @@ def test_it_logs_the_address_of_a_citizen_reading_the_public_agreement_pdf(
 
 
 def test_it_logs_nothing_when_the_public_pdf_is_not_published(client, project, versions):
-    Project.objects.filter(pk=project.pk).update(disclosure="public", publish_agreement_pdf=False)
+    Project.objects.filter(pk=project.pk).update(
+        disclosure="public", publish_agreement_pdf=False, status="active"
+    )
 
     assert get(client, reverse("public:agreement_pdf", args=[project.pk])).status_code == 404
 

@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def disclosed(project, staff):
     project.disclosure = "public"
+    project.status = "active"
     project.save()
     return project
 
@@ -42,6 +43,7 @@ def test_it_finds_projects_with_full_and_half_width_words(client, department):
         title="ＡＩ相談会",
         department=department,
         disclosure="public",
+        status="active",
         search_index=search_index("ＡＩ相談会"),
     )
     for q in ("AI", "ａｉ", "ＡＩ"):
@@ -74,6 +76,7 @@ def test_it_pages_ten_thousand_disclosed_projects_in_a_bounded_number_of_queries
             implementation_form="koen",
             purpose="目的",
             disclosure="public",
+            status="completed",
         )
         for n in range(300)
     )
@@ -88,6 +91,7 @@ def test_it_shows_the_budget_only_of_a_project_published_in_full(
     client, project, disclosure, shown
 ):
     project.disclosure = disclosure
+    project.status = "active"
     project.disclosure_reason = "" if disclosure == "public" else "団体の内部の事情"
     project.budget = 345_678
     project.save()
@@ -103,3 +107,84 @@ def test_it_shows_the_budget_only_of_a_project_published_in_full(
     assert ("345,678円" in page) is shown
     assert ("345678" in csv_body) is shown
     assert records[0]["budget"] == (345_678 if shown else "")
+
+
+@pytest.mark.parametrize(
+    ("status", "public"),
+    [
+        ("draft", False),
+        ("submitted", False),
+        ("returned", False),
+        ("approved", True),
+        ("active", True),
+        ("evaluating", True),
+        ("completed", True),
+    ],
+)
+def test_it_publishes_a_project_only_once_it_has_been_approved(client, project, status, public):
+    project.disclosure = "public"
+    project.status = status
+    project.save()
+
+    detail = client.get(reverse("public:detail", args=[project.pk]))
+    listing = client.get(reverse("public:list")).content.decode()
+    data = json.loads(
+        b"".join(client.get(reverse("public:open_data", args=["json"])).streaming_content)
+    )
+
+    assert detail.status_code == (200 if public else 404)
+    assert (project.title in listing) is public
+    assert bool(data["projects"]) is public
+
+
+def test_it_never_names_an_individual_in_public(client, project, partner_org):
+    from tests.factories import PartnerFactory
+
+    person = PartnerFactory(name="山田 花子", kind="individual")
+    ProjectPartnerFactory(project=project, partner=person)
+    project.disclosure = "public"
+    project.status = "active"
+    project.save()
+
+    outputs = {
+        "page": client.get(reverse("public:detail", args=[project.pk])).content,
+        "list": client.get(reverse("public:list")).content,
+        "csv": b"".join(client.get(reverse("public:open_data", args=["csv"])).streaming_content),
+        "json": b"".join(client.get(reverse("public:open_data", args=["json"])).streaming_content),
+        "search": client.get(reverse("public:list"), {"partner": "山田"}).content,
+    }
+    for name, body in outputs.items():
+        text = body.decode("utf-8-sig")
+        if name == "search":
+            text = text.replace('value="山田"', "")  # the search box keeps what was typed
+        assert "山田" not in text, name
+    assert "個人" in outputs["page"].decode() and partner_org.name in outputs["page"].decode()
+    assert "海岸の里親活動" not in outputs["search"].decode()  # not found by the person's name
+
+
+def test_it_defuses_formulas_in_the_open_data_csv(client, project):
+    project.title = '=HYPERLINK("http://example.com","押す")'
+    project.disclosure = "public"
+    project.status = "active"
+    project.save()
+
+    body = b"".join(client.get(reverse("public:open_data", args=["csv"])).streaming_content).decode(
+        "utf-8-sig"
+    )
+
+    assert "'=HYPERLINK" in body
+    assert ',"=HYPERLINK' not in body and "\n=HYPERLINK" not in body
+
+
+def test_it_keeps_an_agreement_naming_an_individual_off_the_public_page(project):
+    from public.disclosure import may_publish_agreement_pdf
+    from tests.factories import PartnerFactory
+
+    project.disclosure = "public"
+    project.status = "active"
+    project.publish_agreement_pdf = True
+    project.save()
+    assert may_publish_agreement_pdf(project)
+
+    ProjectPartnerFactory(project=project, partner=PartnerFactory(kind="individual"))
+    assert not may_publish_agreement_pdf(project)

@@ -58,9 +58,24 @@ def test_it_continues_with_the_years_counted_from_the_records(
     assert "出典の切り替わり" in html and "令和3年度より前は" in html
 
 
-def test_it_counts_records_instead_of_totals_from_the_first_recorded_year(client):
-    ProjectFactory(fiscal_year=2020, implementation_form="itaku", status=Status.COMPLETED)
+def test_it_keeps_the_published_totals_of_a_year_with_a_few_records(client):
+    # One imported 平成30年度 project must not replace 平成30年度〜令和2年度's published figures.
+    ProjectFactory(fiscal_year=2018, implementation_form="itaku", status=Status.COMPLETED)
+
     rows = read_csv(client.get(reverse("stats:export", args=["csv"])))
+    html = client.get(reverse("stats:index")).content.decode()
+
+    assert rows == list(csv.reader(io.StringIO(GUIDELINE)))
+    assert "このシステムの記録にある事業: 1件（公表値を表示しています）" in html
+
+
+def test_it_counts_a_year_from_the_records_once_it_is_switched_over(client):
+    ProjectFactory(fiscal_year=2020, implementation_form="itaku", status=Status.COMPLETED)
+    YearlyTotal.objects.filter(fiscal_year=2020).update(use_records=True)
+
+    rows = read_csv(client.get(reverse("stats:export", args=["csv"])))
+
+    assert rows[-2][0] == "令和元年度" and rows[-2][-1] == "604"  # still published
     assert rows[-1] == ["令和2年度", "1", "0", "0", "0", "0", "0", "0", "1"]
     assert YearlyTotal.objects.filter(fiscal_year=2020).exists()  # kept, just not shown
 
