@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Count, F, QuerySet, Sum
 
+from kyodo.downloads import safe_cell
 from kyodo.fiscal import nendo_label
 from kyodo.models import Department
 from projects.models import COUNTED_STATUSES, HojoDetail, ImplementationForm, Project
@@ -153,9 +154,9 @@ def xlsx(rows: list[YearRow]) -> bytes:
     sheet = book.active
     sheet.title = "協働の実績"
     for line in csv_rows(rows):
-        sheet.append(line)
+        sheet.append([safe_cell(value) for value in line])
     sheet.append([])
-    sheet.append(["出典: 記録のない年度は公表された集計値、それ以降は協働事業の記録から数えた値。"])
+    sheet.append(["出典: 年度ごとに、公表された集計値か、協働事業の記録から数えた値です。"])
     out = BytesIO()
     book.save(out)
     return out.getvalue()
