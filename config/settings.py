@@ -246,6 +246,10 @@ KYODO_SURVEY_MAX_ANSWERS = env_int("KYODO_SURVEY_MAX_ANSWERS", 20)
 KYODO_SURVEY_WINDOW_SECONDS = env_int("KYODO_SURVEY_WINDOW_SECONDS", 60 * 60)
 # Largest file a user may attach (proposals and the like), in bytes.
 KYODO_UPLOAD_MAX_BYTES = env_int("KYODO_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# A score sheet posts a points box and a comment box per candidate and criterion: 30 criteria
+# (the most a selection may have) by 40 candidates is 2,400 fields. Django's default (1,000)
+# answered a large sheet with a bare 400 page, losing everything the reviewer typed.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 # Where `manage.py backup` writes when no --to is given (default: KYODO_VAR_DIR/backups).
 KYODO_BACKUP_DIR = env_str("KYODO_BACKUP_DIR")
 # A cache shared by every application server (redis://host:6379/1), for the questionnaire's

@@ -19,7 +19,10 @@ ARCHIVED = "アーカイブした事業です。元に戻すまで、記録も�
 
 @rules.predicate
 def is_owning_department(user: User | AnonymousUser, project: Project) -> bool:
-    return is_department_staff(user) and project.department_id == user.department_id
+    """Staff of the project's department; 市民自治推進課 too, for the projects it runs itself."""
+    if not (is_department_staff(user) or is_coordinator(user)):
+        return False
+    return user.department_id is not None and project.department_id == user.department_id
 
 
 @rules.predicate
@@ -58,7 +61,7 @@ can_change_project = is_city_owner & is_not_archived & is_editable_status
 can_comment_project = (is_owning_department | is_coordinator | is_admin) & is_not_archived
 
 rules.add_perm("projects.view_project", can_view_project)
-rules.add_perm("projects.add_project", is_department_staff | is_admin)
+rules.add_perm("projects.add_project", is_department_staff | is_coordinator | is_admin)
 rules.add_perm("projects.change_project", can_change_project)
 rules.add_perm("projects.comment_project", can_comment_project)
 rules.add_perm("projects.archive_project", is_city_owner & is_not_archived)

@@ -618,8 +618,9 @@ FORMS = [
     Row("projects:archive", "project", "admin", "projects:archive", 2, _fixed(reason="重複")),
     Row("projects:detail", "project", "admin", "projects:comment", 2, _fixed(body="よい")),
     Row("projects:detail", "project", "admin", "projects:partner_add", 2, _add_partner),
-    # The draft cannot be submitted yet (steps missing): refused with the page and a message.
-    Row("projects:detail", "project", "admin", "projects:transition", 2, accepted=(400,)),
+    # The project is under way (実施中, so that it may be published): its next transition goes
+    # through (302) or is refused with the page and a message (400), never a server error.
+    Row("projects:detail", "project", "admin", "projects:transition", 2, accepted=(302, 400)),
     Row("projects:detail", "archived", "admin", "projects:restore", 1),
     Row("projects:partner_remove", "link", "admin", "projects:partner_remove", 1),
     Row("projects:eligibility", "project", "admin", "projects:eligibility", 3, _eligibility),

@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.forms import modelform_factory
 
 from kyodo import fiscal
@@ -17,6 +17,7 @@ from projects.imports import check_workbook_upload
 from projects.models import (
     Disclosure,
     Eligibility,
+    Fund,
     ImplementationForm,
     PartnerRole,
     Project,
@@ -84,6 +85,13 @@ class ProjectForm(VersionedFormMixin, KyodoModelForm):
 
 class DetailFormBase(KyodoModelForm):
     """Base of the per-form detail forms (the fields come from the policy's model)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "fund" in self.fields:
+            # A retired fund is offered only to the record that already names it.
+            kept = Q(pk=self.instance.fund_id) if getattr(self.instance, "fund_id", None) else Q()
+            self.fields["fund"].queryset = Fund.objects.filter(Q(is_active=True) | kept)
 
     def clean(self):
         cleaned = super().clean()

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from projects.models import HojoDetail, Project
-from tests.factories import UserFactory
+from tests.factories import ProjectFactory, UserFactory
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 REQUIRED = "このフィールドは必須です。"
@@ -479,3 +479,26 @@ def test_it_archives_out_of_the_list_and_restores_without_deleting_anything(clie
 def test_it_refuses_to_restore_a_project_that_is_not_archived(client, staff, project):
     client.force_login(staff)
     assert client.post(reverse("projects:restore", args=[project.pk])).status_code == 403
+
+
+def test_it_offers_no_retired_fund_to_a_new_subsidy(db):
+    from projects.forms.project import detail_form_for
+    from projects.models import Fund
+
+    retired = Fund.objects.create(name="廃止した基金", is_active=False)
+    offered = detail_form_for("hojo").fields["fund"].queryset
+    assert retired not in offered and offered.exists()
+
+    kept = HojoDetail(project=ProjectFactory(implementation_form="hojo"), fund=retired)
+    kept.save()
+    assert retired in detail_form_for("hojo", instance=kept).fields["fund"].queryset
+
+
+def test_it_lets_the_coordinating_division_run_its_own_projects(client, coordinator):
+    own = ProjectFactory(department=coordinator.department, title="市民活動の相談会")
+    elsewhere = ProjectFactory(title="ほかの課の事業")
+    client.force_login(coordinator)
+
+    assert client.get(edit_url(own)).status_code == 200
+    assert client.get(edit_url(elsewhere)).status_code == 403
+    assert client.get(reverse("projects:create", args=["koen"])).status_code == 200

@@ -494,3 +494,29 @@ def test_it_prints_the_record_with_the_japanese_font_embedded(
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
     ).stdout
     assert "審査結果表" in text and "団体B" in text
+
+
+def test_it_takes_a_score_sheet_of_more_than_a_thousand_fields(client, staff, proposal):
+    from selection.forms import ScoreSheetForm
+    from selection.models import Candidate, Criterion
+    from tests.factories import PartnerFactory
+
+    for n in range(17 - proposal.candidates.count()):
+        Candidate.objects.create(selection=proposal, partner=PartnerFactory(name=f"応募{n}"))
+    for n in range(30 - proposal.criteria.count()):
+        Criterion.objects.create(
+            selection=proposal, viewpoint="other", title=f"基準{n}", weight=1, max_score=5
+        )
+    reviewer = seat(proposal, staff)
+    data = {"version": str(reviewer.version)}
+    for candidate in proposal.candidates.all():
+        for criterion in proposal.criteria.all():
+            data[ScoreSheetForm.value_name(candidate.pk, criterion.pk)] = "3"
+            data[ScoreSheetForm.comment_name(candidate.pk, criterion.pk)] = "よい"
+    assert len(data) > 1000
+    client.force_login(staff)
+
+    response = client.post(url("score_sheet", proposal, reviewer.pk), data)
+
+    assert response.status_code == 302
+    assert reviewer.scores.count() == 17 * 30
