@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from partners.models import Partner
 from projects.models import (
     FormDetail,
     HojoDetail,
@@ -64,6 +65,23 @@ class FormSpec:
     plan_fields: tuple[str, ...] = ()
     # Whether the project budget (事業費) belongs to the plan (後援 moves no money).
     needs_budget: bool = True
+    # Plan facts needed only when another fact is set: (if this field is true, that one).
+    plan_fields_if: tuple[tuple[str, str], ...] = ()
+    # Facts of the detail model needed before the project starts (実施中): the decision that
+    # stands in for selection and agreement (補助 交付決定, 後援 承認).
+    start_fields: tuple[str, ...] = ()
+    # The kinds of partner this form accepts (None: every kind).
+    partner_kinds: tuple[str, ...] | None = None
+
+    def refuses_partner(self, partner: Partner) -> str | None:
+        """Why a partner of this kind cannot take part in this form (None: it can)."""
+        if self.partner_kinds is None or partner.kind in self.partner_kinds:
+            return None
+        kinds = "・".join(str(Partner.Kind(kind).label) for kind in self.partner_kinds)
+        return (
+            f"{self.label}のパートナーにできるのは{kinds}です"
+            f"（{partner.name}は{partner.get_kind_display()}）。"
+        )
 
     @property
     def label(self) -> str:
@@ -106,6 +124,8 @@ POLICY: dict[str, FormSpec] = {
             document="基本協定書",
             steps=FULL_PATH,
             plan_fields=("facility_name", "designation_start", "designation_end"),
+            # Only a 指定管理 by a civic group or a community organisation is 協働 (第1-6).
+            partner_kinds=(Partner.Kind.CIVIC, Partner.Kind.NPO, Partner.Kind.COMMUNITY),
         ),
         FormSpec(
             form=ImplementationForm.JIGYO_KYORYOKU,
@@ -119,6 +139,7 @@ POLICY: dict[str, FormSpec] = {
             partner_role=PartnerRole.AGREEMENT,
             document="協定書",
             steps=FULL_PATH,
+            plan_fields_if=(("is_adopt_program", "adopt_place"),),
         ),
         FormSpec(
             form=ImplementationForm.JIKKO_IINKAI,
@@ -167,6 +188,7 @@ POLICY: dict[str, FormSpec] = {
                 Step.IMPLEMENTATION: Need.OPTIONAL,
             },
             plan_fields=("amount", "fund"),
+            start_fields=("decision_date", "decision_number"),
         ),
         FormSpec(
             form=ImplementationForm.KOEN,
@@ -189,6 +211,7 @@ POLICY: dict[str, FormSpec] = {
             },
             plan_fields=("event_name", "event_date"),
             needs_budget=False,
+            start_fields=("approval_date", "approval_number"),
         ),
     )
 }

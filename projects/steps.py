@@ -116,7 +116,23 @@ def _plan_missing(project: Project, detail: FormDetail | None) -> list[str]:
     for name in spec.plan_fields:
         if detail is None or getattr(detail, name) in (None, ""):
             missing.append(_label(spec.detail_model, name))
+    for condition, name in spec.plan_fields_if:
+        if detail is not None and getattr(detail, condition) and not getattr(detail, name):
+            missing.append(_label(spec.detail_model, name))
+    # Every form is done with someone: the partner is known before 市民自治推進課 reviews it.
+    if not project.project_partners.all():
+        missing.append("パートナー（1団体以上）")
     return missing
+
+
+def start_missing(project: Project, detail: FormDetail | None) -> list[str]:
+    """The form's facts that must be recorded before the project starts (実施中)."""
+    spec = spec_for(project.implementation_form)
+    return [
+        _label(spec.detail_model, name)
+        for name in spec.start_fields
+        if detail is None or getattr(detail, name) in (None, "")
+    ]
 
 
 def _eligibility_missing(project: Project) -> list[str]:

@@ -125,7 +125,10 @@ class AddPartnerForm(forms.Form):
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
         taken = ProjectPartner.objects.filter(project=project, partner=OuterRef("pk"))
-        self.fields["partner"].queryset = Partner.objects.active().exclude(Exists(taken))
+        offered = Partner.objects.active().exclude(Exists(taken))
+        if (kinds := spec_for(project.implementation_form).partner_kinds) is not None:
+            offered = offered.filter(kind__in=kinds)
+        self.fields["partner"].queryset = offered
         self.fields["role"].initial = spec_for(project.implementation_form).partner_role
 
 

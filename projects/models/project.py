@@ -6,6 +6,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from kyodo.fields import MoneyField
+from kyodo.fiscal import fiscal_year_of
 from kyodo.rules import is_city_staff, is_partner_user
 
 
@@ -244,6 +245,13 @@ class Project(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    @property
+    def starts_outside_its_year(self) -> bool:
+        """The project begins outside its 年度, so it would be counted in another year."""
+        if self.start_date is None:
+            return False
+        return fiscal_year_of(self.start_date) != self.fiscal_year
 
     @property
     def public_budget(self) -> int | None:

@@ -140,6 +140,8 @@ def project_add_partner(
     """Add a partner to a project with its role (refused while its parties are fixed)."""
     if partner.is_archived:
         raise DomainError("アーカイブされた団体は追加できません。")
+    if refusal := spec_for(project.implementation_form).refuses_partner(partner):
+        raise DomainError(refusal)
     if refusal := why_not_change_parties(project):
         raise DomainError(refusal)
     link = ProjectPartner(project=project, partner=partner, role=role, note=note)

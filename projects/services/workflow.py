@@ -16,9 +16,16 @@ from kyodo.notify import notify
 from kyodo.services import DomainError, record_history_author
 from projects.models import Project, Status, StatusChange
 from projects.permissions import why_archived
-from projects.policy import BEFORE_COMPLETE, BEFORE_EVALUATION, BEFORE_START, BEFORE_SUBMIT, Step
+from projects.policy import (
+    BEFORE_COMPLETE,
+    BEFORE_EVALUATION,
+    BEFORE_START,
+    BEFORE_SUBMIT,
+    Step,
+    spec_for,
+)
 from projects.services.project import project_detail
-from projects.steps import blocking, step_states
+from projects.steps import blocking, start_missing, step_states
 
 
 def _locked(project: Project, allowed: tuple[str, ...]) -> Project:
@@ -122,6 +129,11 @@ def project_start(*, project: Project, by: User, comment: str = "") -> StatusCha
     """Begin carrying out an approved project."""
     project = _locked(project, (Status.APPROVED,))
     _require_steps(project, BEFORE_START, "実施を始める")
+    if missing := start_missing(project, project_detail(project)):
+        spec = spec_for(project.implementation_form)
+        raise DomainError(
+            f"実施を始める前に、{spec.document}の記録を入力してください: {'、'.join(missing)}"
+        )
     return _move(project, to=Status.ACTIVE, by=by, comment=comment)
 
 

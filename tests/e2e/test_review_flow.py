@@ -29,6 +29,13 @@ def _fill_plan(page, title):
     page.get_by_label("事業終了日").fill("令和9年3月31日")
 
 
+def _add_partner(page, name="NPO法人 湘南なぎさネット"):
+    """On the project page: the partner every form needs before review."""
+    page.get_by_label("団体").select_option(label=name)
+    page.get_by_role("button", name="追加する").click()
+    expect(page.get_by_text(f"{name} を追加しました。")).to_be_visible()
+
+
 def _answer_eligibility(page):
     page.get_by_role("group", name=re.compile("サービスが広がる")).get_by_label("はい").check()
     page.get_by_label("そう考える理由*", exact=True).fill(
@@ -62,6 +69,7 @@ def test_it_walks_a_jigyo_kyoryoku_project_through_review(
     page.get_by_label("事業費（円）").fill("３００，０００")
     check_page("flow-plan", guide="02-plan")
     page.get_by_role("button", name="保存する").click()
+    _add_partner(page)
 
     bar = page.get_by_role("navigation", name=re.compile("協働の進め方"))
     expect(bar.get_by_role("link", name=re.compile("企画.*済み"))).to_be_visible()
@@ -135,7 +143,10 @@ def test_it_walks_a_koen_project_to_completion(demo_data, page, live_server, log
     _fill_plan(page, title)
     page.get_by_label("催しの名称").fill("海辺の写真展")
     page.get_by_label("開催日").fill("R8.8.10")
+    page.get_by_label("後援の承認日").fill("R8.6.1")
+    page.get_by_label("承認の番号").fill("茅ケ崎市指令第123号")
     page.get_by_role("button", name="保存する").click()
+    _add_partner(page)
     bar = page.get_by_role("navigation", name=re.compile("協働の進め方"))
     selection = bar.get_by_role("listitem").filter(has_text="パートナー選定")
     expect(selection).to_contain_text("この形態では不要")

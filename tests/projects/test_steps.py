@@ -20,7 +20,7 @@ from projects.policy import POLICY, Need, Step, added_steps, suggest_form
 from projects.services.project import project_detail
 from projects.steps import blocking, step_states
 from selection.models import Selection
-from tests.factories import ProjectFactory
+from tests.factories import ProjectFactory, ProjectPartnerFactory
 
 REQ, OPT, NA = Need.REQUIRED, Need.OPTIONAL, Need.NOT_APPLICABLE
 
@@ -153,6 +153,7 @@ def test_it_lists_empty_plan_fields_as_missing_by_their_japanese_labels():
         "事業開始日",
         "事業終了日",
         "事業費（円）",
+        "パートナー（1団体以上）",
     ]
     assert not plan.done
 
@@ -160,6 +161,7 @@ def test_it_lists_empty_plan_fields_as_missing_by_their_japanese_labels():
 @pytest.mark.django_db
 def test_it_counts_the_plan_as_done_once_the_fields_are_filled():
     project = ProjectFactory(implementation_form="jigyo_kyoryoku", **PLAN)
+    ProjectPartnerFactory(project=project)
     plan = state(project, Step.PLAN)
     assert plan.missing == []
     assert plan.done
@@ -168,12 +170,14 @@ def test_it_counts_the_plan_as_done_once_the_fields_are_filled():
 @pytest.mark.django_db
 def test_it_counts_a_zero_budget_as_entered():
     project = ProjectFactory(implementation_form="jigyo_kyoryoku", **{**PLAN, "budget": 0})
+    ProjectPartnerFactory(project=project)
     assert state(project, Step.PLAN).done
 
 
 @pytest.mark.django_db
 def test_it_asks_a_subsidy_plan_for_the_amount_and_the_fund():
     project = ProjectFactory(implementation_form="hojo", **PLAN)
+    ProjectPartnerFactory(project=project)
     assert state(project, Step.PLAN, project_detail(project)).missing == ["補助金額（円）", "財源"]
 
     fund, _ = Fund.objects.get_or_create(name="市民活動げんき基金")
@@ -186,6 +190,7 @@ def test_it_asks_a_subsidy_plan_for_the_amount_and_the_fund():
 @pytest.mark.django_db
 def test_it_does_not_ask_an_endorsement_for_a_budget():
     project = ProjectFactory(implementation_form="koen", **{**PLAN, "budget": None})
+    ProjectPartnerFactory(project=project)
     missing = state(project, Step.PLAN, project_detail(project)).missing
     assert missing == ["催しの名称", "開催日"]
 

@@ -12,6 +12,7 @@ from projects.models import (
     Agreement,
     AgreementVersion,
     Eligibility,
+    HojoDetail,
     Project,
     Status,
     StatusChange,
@@ -283,6 +284,9 @@ def test_it_refuses_to_start_a_kyoryoku_project_without_an_agreement(
 def test_it_starts_a_subsidy_without_selection_or_agreement(department, staff):
     project = set_status(
         ProjectFactory(implementation_form="hojo", department=department), "approved"
+    )
+    HojoDetail.objects.create(
+        project=project, decision_date=date(2025, 5, 1), decision_number="茅市第1号"
     )
     project_start(project=project, by=staff)
     project.refresh_from_db()
