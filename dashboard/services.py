@@ -103,7 +103,7 @@ def home_context(user: User) -> dict[str, Any]:
             heading="すべての課の協働事業",
             status_counts=_status_counts(visible.filter(fiscal_year=year)),
             projects=list(visible.for_list().order_by("-updated_at")[:PROJECTS_SHOWN]),
-            submitted=list(visible.filter(status=Status.SUBMITTED).for_list()[:SUBMITTED_SHOWN])
+            submitted=list(visible.review_queue().for_list()[:SUBMITTED_SHOWN])
             if is_coordinator(user)
             else None,
         )
@@ -133,7 +133,7 @@ def _review_queue(visible: ProjectQuerySet) -> Waiting:
     return Waiting(
         kind=Kind.REVIEW_QUEUE,
         label="審査を待っている事業",
-        count=visible.filter(status=Status.SUBMITTED).count(),
+        count=visible.review_queue().count(),
         url=reverse("review"),
     )
 

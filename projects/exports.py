@@ -15,7 +15,7 @@ from openpyxl.styles import Font
 
 from kyodo import fiscal
 from kyodo.downloads import csv_lines, safe_cell
-from partners.models import INDIVIDUAL_PUBLIC_NAME, Partner
+from partners.models import public_name_of
 from projects.models import Project, ProjectPartner
 
 COLUMNS = [
@@ -55,9 +55,7 @@ def with_partner_names(
         for project_id, name, kind in links.values_list(
             "project_id", "partner__name", "partner__kind"
         ):
-            if public and kind == Partner.Kind.INDIVIDUAL:
-                name = INDIVIDUAL_PUBLIC_NAME
-            names[project_id].append(name)
+            names[project_id].append(public_name_of(name, kind) if public else name)
         for project in chunk:
             yield project, "、".join(names[project.pk])
 

@@ -174,8 +174,6 @@ def why_not_finish_follow_up(user: User, follow_up: FollowUp) -> str | None:
     return None
 
 
-rules.add_perm("projects.confirm_version", rules.predicate(lambda u, v: not why_not_confirm(u, v)))
-rules.add_perm("projects.comment_version", rules.predicate(lambda u, v: not why_not_comment(u, v)))
 rules.add_perm(
     "projects.finish_follow_up", rules.predicate(lambda u, f: not why_not_finish_follow_up(u, f))
 )

@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 
 from evaluations.models import ITEMS, ClosingDecision, ProcessEvaluation, ResultEvaluation
 from partners.models import Partner
-from projects.models import Agreement, Disclosure, Project, ProjectPartner
+from projects.models import Agreement, AgreementVersion, Disclosure, Project, ProjectPartner
 from projects.services.agreements import latest_agreed
 from selection.models import Selection
 from selection.scoring import ranking
@@ -59,19 +59,20 @@ def agreement_summary(project: Project) -> dict | None:
     return {
         "version": version,
         "roles": roles,
-        "pdf": may_publish_agreement_pdf(project) and bool(version.pdf),
+        "pdf": bool(version.pdf) and may_publish_agreement_pdf(project, version),
     }
 
 
-def may_publish_agreement_pdf(project: Project) -> bool:
-    """The signed document goes out only with a full disclosure and no individual named in it."""
-    return (
-        project.publish_agreement_pdf
-        and project.disclosure == Disclosure.PUBLIC
-        and not any(
-            link.partner.kind == Partner.Kind.INDIVIDUAL for link in project.project_partners.all()
-        )
-    )
+def may_publish_agreement_pdf(project: Project, version: AgreementVersion) -> bool:
+    """The signed document goes out only with a full disclosure and no individual named in it.
+
+    The parties are those who confirmed the version: the partners of that day, not of today.
+    """
+    if not (project.publish_agreement_pdf and project.disclosure == Disclosure.PUBLIC):
+        return False
+    keys = version.confirmations.values_list("party_key", flat=True)
+    partner_ids = [int(key.split(":")[1]) for key in keys if key.startswith("partner:")]
+    return not Partner.objects.filter(pk__in=partner_ids, kind=Partner.Kind.INDIVIDUAL).exists()
 
 
 def evaluation_summary(project: Project) -> dict:

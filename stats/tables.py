@@ -17,7 +17,7 @@ from django.db.models import Count, F, QuerySet, Sum
 from kyodo.downloads import safe_cell
 from kyodo.fiscal import nendo_label
 from kyodo.models import Department
-from projects.models import COUNTED_STATUSES, HojoDetail, ImplementationForm, Project
+from projects.models import HojoDetail, ImplementationForm, Project
 from stats.models import YearlyTotal
 
 FORMS = ImplementationForm.values
@@ -96,7 +96,8 @@ def transitions() -> list[dict[str, Any]]:
     """Projects that grew from one 実施形態 into another, per 年度 of the new project."""
     labels = dict(ImplementationForm.choices)
     grouped = (
-        Project.objects.filter(origin__isnull=False, archived_at__isnull=True)
+        Project.objects.counted()
+        .filter(origin__isnull=False)
         .exclude(implementation_form=F("origin__implementation_form"))
         .values("fiscal_year", "origin__implementation_form", "implementation_form")
         .annotate(n=Count("pk"))
@@ -121,9 +122,9 @@ def genki_fund() -> list[dict[str, Any]]:
     """Subsidies paid from 市民活動げんき基金, per 年度: how many and how much."""
     grouped = (
         HojoDetail.objects.filter(
-            project__implementation_form=ImplementationForm.HOJO,
-            project__status__in=COUNTED_STATUSES,
-            project__archived_at__isnull=True,
+            project__in=Project.objects.counted().filter(
+                implementation_form=ImplementationForm.HOJO
+            ),
             fund__name__contains=GENKI_FUND,
         )
         .values("project__fiscal_year")

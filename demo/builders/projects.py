@@ -197,6 +197,26 @@ def add_growth_and_comments(projects: list[Project], users: dict[str, User]) -> 
         partner=hojo.project_partners.first().partner,
         role=spec_for(grown.implementation_form).partner_role,
     )
+    # One that has already made the move and is under way, so that /stats/ counts a transition.
+    done_subsidies = [
+        p for p in projects if p.implementation_form == ImplementationForm.HOJO and p.pk != hojo.pk
+    ]
+    for earlier in done_subsidies:
+        moved = next(
+            (
+                p
+                for p in projects
+                if p.implementation_form == ImplementationForm.JIGYO_KYORYOKU
+                and p.status in (Status.ACTIVE, Status.EVALUATING, Status.COMPLETED)
+                and p.origin_id is None
+                and p.fiscal_year > earlier.fiscal_year
+            ),
+            None,
+        )
+        if moved is not None:
+            Project.objects.filter(pk=moved.pk).update(origin=earlier)
+            moved.origin = earlier
+            break
     project_services.comment_add(
         project=grown,
         by=users["coordinator"],

@@ -5,6 +5,7 @@ from partners.models.directory import (
     ActivityField,
     Partner,
     PartnerQuerySet,
+    public_name_of,
 )
 from partners.models.matching import CityIssue, CityIssueQuerySet, Interest
 
@@ -16,4 +17,5 @@ __all__ = [
     "Interest",
     "Partner",
     "PartnerQuerySet",
+    "public_name_of",
 ]

@@ -27,6 +27,11 @@ class ActivityField(models.Model):
 INDIVIDUAL_PUBLIC_NAME = "個人"
 
 
+def public_name_of(name: str, kind: str) -> str:
+    """The name citizens may read: an individual (個人) is never named in public."""
+    return INDIVIDUAL_PUBLIC_NAME if kind == Partner.Kind.INDIVIDUAL else name
+
+
 class PartnerQuerySet(models.QuerySet):
     def visible_to(self, user) -> "PartnerQuerySet":
         """The partners this user may know of: city staff all, a partner user its own."""
@@ -117,5 +122,4 @@ class Partner(models.Model):
 
     @property
     def public_name(self) -> str:
-        """The name citizens may read: an individual (個人) is never named in public."""
-        return INDIVIDUAL_PUBLIC_NAME if self.kind == self.Kind.INDIVIDUAL else self.name
+        return public_name_of(self.name, self.kind)

@@ -12,6 +12,7 @@ from kyodo.text import has_control_chars, strip_invisible
 from partners.models import Partner
 from projects.imports.columns import EXAMPLE_MARK, TITLE_MAX, cell_text, name_key
 from projects.models import ImplementationForm, Project
+from projects.policy import spec_for
 
 # The model allows 1989 onwards (平成元年度); the lists the city keeps start later still.
 FIRST_FISCAL_YEAR = 1989
@@ -303,7 +304,7 @@ def _resolve_partners(rows: list[Row]) -> None:
     if not wanted:
         return
     by_key: dict[str, list[Partner]] = defaultdict(list)
-    for partner in Partner.objects.only("pk", "name", "archived_at"):
+    for partner in Partner.objects.only("pk", "name", "kind", "archived_at"):
         key = name_key(partner.name)
         if key in wanted:
             by_key[key].append(partner)
@@ -313,6 +314,8 @@ def _resolve_partners(rows: list[Row]) -> None:
             active = [f for f in found if not f.is_archived]
             if len(active) == 1:
                 p.partner = active[0]
+                if row.form and (refusal := spec_for(row.form).refuses_partner(p.partner)):
+                    row.problems.append(refusal)
             elif len(active) > 1:
                 row.problems.append(
                     f"「{p.name}」という名前の団体が名簿に{len(active)}件あります。"

@@ -90,6 +90,10 @@ def project_update(
         raise DomainError(reason)
     for name, value in data.items():
         setattr(project, name, value)
+    spec = spec_for(project.implementation_form)
+    for link in project.project_partners.select_related("partner"):
+        if refusal := spec.refuses_partner(link.partner):
+            raise DomainError(f"実施形態を変えられません。{refusal}")
     project.search_index = _index(project)
     save_with_version(project, expected_version=expected_version, by=by)
     _save_detail(project, detail_data, by=by)

@@ -60,8 +60,11 @@ def _move(project: Project, *, to: str, by: User, comment: str = "") -> StatusCh
 
 
 def _department_staff(project: Project) -> QuerySet[User]:
+    """Who keeps the project: its department's staff (市民自治推進課's own, for its projects)."""
     return User.objects.filter(
-        role=User.Role.DEPARTMENT, department_id=project.department_id, is_active=True
+        role__in=(User.Role.DEPARTMENT, User.Role.COORDINATOR),
+        department_id=project.department_id,
+        is_active=True,
     )
 
 

@@ -294,15 +294,20 @@ def consultations(request, pk: int):
         )
         if data is not None and form.is_valid() and follow_ups.is_valid():
             tasks = [f.cleaned_data for f in follow_ups.forms if f.cleaned_data]
-            consultation = agreements.consultation_record(
-                project=project, by=request.user, data=form.cleaned_data, follow_ups=tasks
-            )
-            messages.success(request, "協議の記録を保存しました。")
-            if consultation.proposes_change:
-                messages.info(
-                    request, "協定の変更を提案しました。協定のページで変更協定の案を作れます。"
+            try:
+                consultation = agreements.consultation_record(
+                    project=project, by=request.user, data=form.cleaned_data, follow_ups=tasks
                 )
-            return redirect("projects:consultations", project.pk)
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "協議の記録を保存しました。")
+                if consultation.proposes_change:
+                    messages.info(
+                        request,
+                        "協定の変更を提案しました。協定のページで変更協定の案を作れます。",
+                    )
+                return redirect("projects:consultations", project.pk)
     elif request.method == "POST":
         get_project_for(request.user, pk, perm="projects.record_consultation")
     items = list(

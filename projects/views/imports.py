@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kyodo.downloads import xlsx_response
+from kyodo.services import DomainError
 from projects import imports
 from projects.forms.project import ImportForm
 
@@ -91,7 +92,7 @@ def project_import_confirm(request):
     except imports.ImportHasProblems as exc:
         messages.error(request, str(exc))
         return _preview_page(request, exc.preview, token, kept[token])
-    except imports.ImportRefused as exc:
+    except (imports.ImportRefused, DomainError) as exc:
         _forget(request, token)
         messages.error(request, str(exc))
         return redirect("projects:import")

@@ -347,9 +347,13 @@ def project_comment(request, pk: int):
     project = get_project_for(request.user, pk, perm="projects.comment_project")
     form = CommentForm(request.POST)
     if form.is_valid():
-        services.comment_add(project=project, by=request.user, **form.cleaned_data)
-        messages.success(request, "コメントを書き込みました。")
-        return redirect(f"{project.get_absolute_url()}#comments")
+        try:
+            services.comment_add(project=project, by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "コメントを書き込みました。")
+            return redirect(f"{project.get_absolute_url()}#comments")
     return _detail_page(request, project, comment_form=form)
 
 

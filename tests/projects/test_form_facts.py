@@ -91,3 +91,23 @@ def test_it_warns_when_the_project_starts_outside_its_year(client, staff, projec
     html = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
 
     assert 'id="year-warning"' in html and "令和7年度" in html
+
+
+def test_it_refuses_to_turn_a_project_with_a_business_into_a_designated_management(
+    department, staff
+):
+    from projects.services.project import project_update
+
+    project = ProjectFactory(department=department, implementation_form="itaku")
+    ProjectPartnerFactory(project=project, partner=PartnerFactory(kind="business"))
+
+    with pytest.raises(DomainError, match="実施形態を変えられません"):
+        project_update(
+            project=project,
+            by=staff,
+            expected_version=project.version,
+            data={"implementation_form": "shitei"},
+            detail_data={},
+        )
+    project.refresh_from_db()
+    assert project.implementation_form == "itaku"

@@ -802,3 +802,14 @@ def test_it_uses_departments_that_are_no_longer_active_for_past_projects(coordin
     sheet = imports.read_sheet(io.BytesIO(xlsx(["H28", "旧い事業", "旧・市民活動課", "後援"])))
     (row,) = imports.check_sheet(sheet).rows
     assert row.department == old and not row.problems
+
+
+def test_it_refuses_a_business_as_designated_manager_in_the_preview(coordinator, city):
+    PartnerFactory(name="株式会社 施設サービス", kind="business")
+    sheet = imports.read_sheet(
+        io.BytesIO(
+            xlsx(["2020", "集会所の管理", "環境政策課", "指定管理者", "株式会社 施設サービス"])
+        )
+    )
+    (row,) = imports.check_sheet(sheet).rows
+    assert any("指定管理者のパートナーにできるのは" in p for p in row.problems)

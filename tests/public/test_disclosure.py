@@ -176,7 +176,10 @@ def test_it_defuses_formulas_in_the_open_data_csv(client, project):
     assert ',"=HYPERLINK' not in body and "\n=HYPERLINK" not in body
 
 
-def test_it_keeps_an_agreement_naming_an_individual_off_the_public_page(project):
+def test_it_keeps_an_agreement_naming_an_individual_off_the_public_page(
+    project, staff, partner_org
+):
+    from projects.models import Agreement, AgreementConfirmation, AgreementVersion
     from public.disclosure import may_publish_agreement_pdf
     from tests.factories import PartnerFactory
 
@@ -184,7 +187,16 @@ def test_it_keeps_an_agreement_naming_an_individual_off_the_public_page(project)
     project.status = "active"
     project.publish_agreement_pdf = True
     project.save()
-    assert may_publish_agreement_pdf(project)
+    version = AgreementVersion.objects.create(
+        agreement=Agreement.objects.create(project=project), number=1, purpose="目的"
+    )
+    for key in ("city", f"partner:{partner_org.pk}"):
+        AgreementConfirmation.objects.create(version=version, party_key=key, by=staff)
+    assert may_publish_agreement_pdf(project, version)
 
-    ProjectPartnerFactory(project=project, partner=PartnerFactory(kind="individual"))
-    assert not may_publish_agreement_pdf(project)
+    # A person who was a party on that day (even if no longer one today).
+    person = PartnerFactory(kind="individual")
+    AgreementConfirmation.objects.create(
+        version=version, party_key=f"partner:{person.pk}", by=staff
+    )
+    assert not may_publish_agreement_pdf(project, version)
