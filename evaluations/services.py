@@ -22,7 +22,7 @@ from kyodo.models import User
 from kyodo.services import DomainError, record_history_author, save_record
 from partners.models import Partner
 from projects.models import ImplementationForm, Project, Status
-from projects.permissions import why_archived
+from projects.permissions import refuse_if_archived
 from projects.policy import spec_for
 from projects.services.project import project_add_partner, project_create
 
@@ -31,8 +31,7 @@ RATING_FIELDS = [f"{key}_{part}" for key in ITEM_KEYS for part in ("rating", "co
 
 
 def _refuse_unless_open(project: Project) -> None:
-    if reason := why_archived(project):
-        raise DomainError(reason)
+    refuse_if_archived(project)
     if project.status not in OPEN_STATUSES:
         raise DomainError(
             f"評価を記録できるのは実施中か評価中の事業です（いまは「{project.get_status_display()}」）。"

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from kyodo.models import User
 from kyodo.rules import is_admin, is_coordinator, is_department_staff, is_partner_user
+from kyodo.services import DomainError
 from projects.models import AgreementVersion, FollowUp, Project, Status
 
 ARCHIVED = "アーカイブした事業です。元に戻すまで、記録も手続きも変えられません。"
@@ -99,6 +100,12 @@ def get_project_for(user: User, pk: int, *, perm: str = "projects.view_project")
 def why_archived(project: Project) -> str | None:
     """Nothing is done to an archived project until it is restored."""
     return ARCHIVED if project.archived_at is not None else None
+
+
+def refuse_if_archived(project: Project) -> None:
+    """For services: raise why_archived's reason as the DomainError the page shows."""
+    if reason := why_archived(project):
+        raise DomainError(reason)
 
 
 # The agreement: the owning department drafts it; every party of the project reads and confirms.

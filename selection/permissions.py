@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 
 from kyodo.models import User
 from kyodo.rules import is_admin, is_city_staff, is_coordinator
-from projects.permissions import get_project_for, is_owning_department
+from projects.permissions import get_project_for, is_not_archived, is_owning_department
 from selection.models import Reviewer, Selection
 
 
@@ -58,7 +58,7 @@ def is_external_seat_managed_by(user: User | AnonymousUser, reviewer: Reviewer) 
 
 @rules.predicate
 def is_seat_of_active_project(user: User | AnonymousUser, reviewer: Reviewer) -> bool:
-    return reviewer.selection.project.archived_at is None
+    return is_not_archived(user, reviewer.selection.project)
 
 
 rules.add_perm(

@@ -28,7 +28,7 @@ from kyodo.uploads import check_upload
 from partners.models import Partner
 from partners.services import partner_create
 from projects.models import Project
-from projects.permissions import why_archived, why_not_change_parties
+from projects.permissions import refuse_if_archived, why_not_change_parties
 from projects.policy import spec_for
 from projects.services.project import project_add_partner
 from selection.models import Candidate, Criterion, ProposalFile, Reviewer, Score, Selection
@@ -59,13 +59,9 @@ DEFAULT_CRITERIA = [
 def _locked(selection: Selection) -> Selection:
     """Re-read the selection under a row lock, refusing if its project has been archived."""
     selection = Selection.objects.select_for_update().select_related("project").get(pk=selection.pk)
-    _refuse_if_archived(selection.project)
+    refuse_if_archived(selection.project)
     return selection
 
-
-def _refuse_if_archived(project: Project) -> None:
-    if reason := why_archived(project):
-        raise DomainError(reason)
 
 
 def _bump(selection: Selection, *, by: User, reason: str) -> None:
@@ -97,7 +93,7 @@ def selection_save(
     *, project: Project, by: User, expected_version: int | None, data: dict[str, Any]
 ) -> Selection:
     """Create or edit the header of the selection: method, call period, notes."""
-    _refuse_if_archived(project)
+    refuse_if_archived(project)
     selection = Selection.objects.select_for_update().filter(project=project).first() or Selection(
         project=project
     )

@@ -35,7 +35,7 @@ from projects.models import (
 )
 from projects.permissions import (
     agreement_party_key,
-    why_archived,
+    refuse_if_archived,
     why_not_comment,
     why_not_confirm,
     why_not_finish_follow_up,
@@ -109,11 +109,6 @@ def _copy_tables(source: AgreementVersion, target: AgreementVersion) -> None:
     )
 
 
-def _refuse_if_archived(project: Project) -> None:
-    if reason := why_archived(project):
-        raise DomainError(reason)
-
-
 def _locked(version: AgreementVersion) -> AgreementVersion:
     """Re-read the version under a row lock, refusing if its project has been archived."""
     version = (
@@ -121,14 +116,14 @@ def _locked(version: AgreementVersion) -> AgreementVersion:
         .select_related("agreement__project")
         .get(pk=version.pk)
     )
-    _refuse_if_archived(version.agreement.project)
+    refuse_if_archived(version.agreement.project)
     return version
 
 
 @transaction.atomic
 def agreement_start(*, project: Project, by: User) -> AgreementVersion:
     """Open the agreement of a project with a first draft filled from the project record."""
-    _refuse_if_archived(project)
+    refuse_if_archived(project)
     if spec_for(project.implementation_form).steps[Step.AGREEMENT] == Need.NOT_APPLICABLE:
         raise DomainError(f"{project.get_implementation_form_display()}では協定書は作りません。")
     agreement, created = Agreement.objects.get_or_create(project=project)
@@ -278,7 +273,7 @@ def _agree(version: AgreementVersion, *, by: User) -> None:
 def agreement_amend(*, agreement: Agreement, by: User, reason: str = "") -> AgreementVersion:
     """Start a 変更協定: a new draft copied from the latest agreed version."""
     agreement = Agreement.objects.select_for_update().select_related("project").get(pk=agreement.pk)
-    _refuse_if_archived(agreement.project)
+    refuse_if_archived(agreement.project)
     if agreement.versions.filter(agreed_at__isnull=True).exists():
         raise DomainError("編集中または確認待ちの版があります。先にそれを仕上げてください。")
     source = latest_agreed(agreement)
@@ -379,7 +374,7 @@ def consultation_record(
     *, project: Project, by: User, data: dict[str, Any], follow_ups: list[dict[str, Any]]
 ) -> Consultation:
     """Record a 協議の場 with its follow-ups; a proposed change opens a 変更協定 draft."""
-    _refuse_if_archived(project)
+    refuse_if_archived(project)
     consultation = Consultation(project=project, created_by=by, **data)
     record_history_author(consultation, by=by)
     consultation.save()
@@ -406,7 +401,7 @@ def consultation_record(
 @transaction.atomic
 def agreement_set_comments(*, version: AgreementVersion, by: User, open_: bool) -> AgreementVersion:
     """Invite (or stop) the partners' comments on a draft."""
-    _refuse_if_archived(version.agreement.project)
+    refuse_if_archived(version.agreement.project)
     if not version.is_draft:
         raise DomainError("意見を受け付けられるのは案の段階だけです。")
     version.open_for_comments = open_

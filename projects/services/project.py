@@ -25,7 +25,7 @@ from projects.models import (
     Project,
     ProjectPartner,
 )
-from projects.permissions import why_archived, why_not_change_parties
+from projects.permissions import refuse_if_archived, why_not_change_parties
 from projects.policy import spec_for
 
 
@@ -86,8 +86,7 @@ def project_update(
     detail_data: dict[str, Any],
 ) -> Project:
     """Save an edit unless someone else saved the project since the user loaded it."""
-    if reason := why_archived(project):
-        raise DomainError(reason)
+    refuse_if_archived(project)
     for name, value in data.items():
         setattr(project, name, value)
     spec = spec_for(project.implementation_form)
@@ -184,8 +183,7 @@ def comment_add(
     *, project: Project, by: User, body: str, shared_with_partner: bool = False
 ) -> Comment:
     """Leave a remark on a project (shared with its partners only when asked)."""
-    if reason := why_archived(project):
-        raise DomainError(reason)
+    refuse_if_archived(project)
     if not body.strip():
         raise DomainError("コメントを入力してください。")
     return Comment.objects.create(

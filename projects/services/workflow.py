@@ -15,7 +15,7 @@ from kyodo.models import User
 from kyodo.notify import notify
 from kyodo.services import DomainError, record_history_author
 from projects.models import Project, Status, StatusChange
-from projects.permissions import why_archived
+from projects.permissions import refuse_if_archived
 from projects.policy import (
     BEFORE_COMPLETE,
     BEFORE_EVALUATION,
@@ -31,8 +31,7 @@ from projects.steps import blocking, start_missing, step_states
 def _locked(project: Project, allowed: tuple[str, ...]) -> Project:
     """Re-read the project under a row lock and check it is still where the user saw it."""
     current = Project.objects.select_for_update().get(pk=project.pk)
-    if reason := why_archived(current):
-        raise DomainError(reason)
+    refuse_if_archived(current)
     if current.status not in allowed:
         raise DomainError(
             f"この事業は現在「{current.get_status_display()}」のため、この操作はできません。"
