@@ -200,3 +200,59 @@ def test_it_keeps_an_agreement_naming_an_individual_off_the_public_page(
         version=version, party_key=f"partner:{person.pk}", by=staff
     )
     assert not may_publish_agreement_pdf(project, version)
+
+
+STATUSES = ["draft", "submitted", "returned", "approved", "active", "evaluating", "completed"]
+
+
+@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("level", ["public", "partial", "private", ""])
+def test_it_answers_every_public_output_by_disclosure_level_and_status(
+    client, project, staff, level, status
+):
+    """Page, open data (CSV, JSON) and the agreement PDF, for each decision and status."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from projects.models import Agreement, AgreementConfirmation, AgreementVersion
+
+    project.disclosure = level
+    project.disclosure_reason = "" if level in ("public", "") else "個人情報を含むため"
+    project.status = status
+    project.budget = 123_456
+    project.publish_agreement_pdf = True
+    project.save()
+    version = AgreementVersion(
+        agreement=Agreement.objects.create(project=project),
+        number=1,
+        purpose="目的",
+        frozen_at=timezone.now(),
+        agreed_at=timezone.now(),
+        pdf_sha256="0" * 64,
+    )
+    version.pdf.save("agreement.pdf", ContentFile(b"%PDF-1.4 stored"), save=False)
+    version.save()
+    AgreementConfirmation.objects.create(version=version, party_key="city", by=staff)
+
+    published = level in ("public", "partial") and status not in ("draft", "submitted", "returned")
+    page = client.get(reverse("public:detail", args=[project.pk]))
+    pdf = client.get(reverse("public:agreement_pdf", args=[project.pk]))
+    if pdf.streaming:
+        b"".join(pdf.streaming_content)
+    csv_body = b"".join(
+        client.get(reverse("public:open_data", args=["csv"])).streaming_content
+    ).decode("utf-8-sig")
+    records = json.loads(
+        b"".join(client.get(reverse("public:open_data", args=["json"])).streaming_content)
+    )["projects"]
+
+    assert page.status_code == (200 if published else 404)
+    assert (project.title in csv_body) is published
+    assert len(records) == (1 if published else 0)
+    # In full only: the budget and the signed document.
+    full = published and level == "public"
+    assert pdf.status_code == (200 if full else 404)
+    assert ("123456" in csv_body) is full
+    if published:
+        assert records[0]["budget"] == (123_456 if full else "")
+        assert ("123,456円" in page.content.decode()) is full
