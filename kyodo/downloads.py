@@ -65,9 +65,3 @@ def xlsx_response(filename: str, body: bytes) -> HttpResponse:
 def pdf_response(filename: str, body: bytes, *, inline: bool = True) -> HttpResponse:
     """A PDF shown in the browser (inline) or saved (attachment)."""
     return _named(HttpResponse(body, content_type="application/pdf"), filename, inline=inline)
-
-
-def attachment(
-    filename: str, body: bytes, content_type: str, *, inline: bool = False
-) -> HttpResponse:
-    return _named(HttpResponse(body, content_type=content_type), filename, inline=inline)

@@ -14,7 +14,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from kyodo import fiscal
-from kyodo.downloads import csv_lines, safe_cell
+from kyodo.downloads import safe_cell
 from partners.models import public_name_of
 from projects.models import Project, ProjectPartner
 
@@ -79,11 +79,6 @@ def project_rows(projects: Iterable[tuple[Project, str]]) -> Iterator[list]:
             p.origin_id or "",
             "アーカイブ済" if p.archived_at else "",
         ]
-
-
-def projects_csv(queryset) -> Iterator[bytes]:
-    """The CSV as a stream of encoded lines (UTF-8 with a BOM, for Excel)."""
-    return csv_lines(COLUMNS, project_rows(with_partner_names(queryset)))
 
 
 def projects_xlsx(queryset):

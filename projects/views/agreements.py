@@ -213,10 +213,6 @@ def agreement_amend(request, pk: int):
     return redirect("projects:agreement_edit", project.pk, version.number)
 
 
-def _pdf_response(body, filename: str):
-    return pdf_response(filename, body)
-
-
 @login_required
 @require_GET
 def agreement_version_pdf(request, pk: int, number: int):
@@ -225,10 +221,10 @@ def agreement_version_pdf(request, pk: int, number: int):
     if version.is_agreed and version.pdf:
         # Served as stored: what was agreed is what is printed. Small enough to read whole.
         with version.pdf.open("rb") as stored:
-            response = _pdf_response(stored.read(), f"agreement-{project.pk}-v{number}.pdf")
+            response = pdf_response(f"agreement-{project.pk}-v{number}.pdf", stored.read())
     else:
-        response = _pdf_response(
-            agreements.draft_pdf(version), f"agreement-{project.pk}-v{number}-draft.pdf"
+        response = pdf_response(
+            f"agreement-{project.pk}-v{number}-draft.pdf", agreements.draft_pdf(version)
         )
     _log_read(request, version, "協定書PDF")
     return response

@@ -6,23 +6,22 @@ import django_filters
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kyodo import fiscal
 from kyodo.display import record_rows
-from kyodo.downloads import XLSX_TYPE
+from kyodo.downloads import XLSX_TYPE, csv_response
 from kyodo.history import history_entries
 from kyodo.models import Department
 from kyodo.pages import cleaned, expected_version, form_page, run_action
 from kyodo.pagination import paginate
 from kyodo.services import DomainError
 from partners.sections import Section
-from projects.exports import projects_csv, projects_xlsx
+from projects.exports import COLUMNS, project_rows, projects_xlsx, with_partner_names
 from projects.forms.project import (
     AddPartnerForm,
     ArchiveForm,
@@ -84,11 +83,7 @@ def project_export(request, fmt: str):
         raise Http404
     filename = f"kyodo-projects-{stamp}.{fmt}"
     if fmt == "csv":
-        response = StreamingHttpResponse(
-            projects_csv(queryset), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = content_disposition_header(True, filename)
-        return response
+        return csv_response(filename, COLUMNS, project_rows(with_partner_names(queryset)))
     return FileResponse(
         projects_xlsx(queryset), as_attachment=True, filename=filename, content_type=XLSX_TYPE
     )
